@@ -1,0 +1,252 @@
+import { createRequire } from "node:module";
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
+import * as tf from "@tensorflow/tfjs-core";
+import {
+  type BackendCandidate,
+  type BackendName,
+  CANDIDATES,
+  type CandidateInfo,
+  DEFAULT_ORDER,
+  type Device,
+  isCandidate,
+} from "./candidates.js";
+import { BackendError, type BackendErrorCode } from "./errors.js";
+import { classifyLoadError } from "./internal/classify-load-error.js";
+import { registerWasmGradients } from "./wasm-gradients.js";
+
+/** A backend to ask for: a rung of the ladder, `tensorflow` (GPU, else CPU) or `auto`. */
+export type BackendRequest = BackendCandidate | "tensorflow" | "auto";
+
+export interface InitBackendOptions {
+  /**
+   * One backend to use, failing with a `BackendError` when it cannot load, or `'auto'`
+   * (the default) for the fastest that works. `'tensorflow'` accepts the GPU or the CPU build.
+   * Defaults to the `TRAINKIT_BACKEND` environment variable, then `'auto'`.
+   */
+  prefer?: BackendRequest;
+  /** The order to try when nothing is preferred. Default: tensorflow-gpu, tensorflow-cpu, wasm, cpu. */
+  order?: readonly BackendCandidate[];
+  /**
+   * Where to resolve the backend packages from (a directory or a file path/URL). By default
+   * they are resolved from `@trainkit/backend` itself; set this to your app's directory when
+   * your package manager does not hoist (pnpm, Yarn PnP).
+   */
+  resolveFrom?: string | URL;
+  /** Threads for XNNPACK on wasm (default: what tfjs picks, one per core where threads work). */
+  wasmThreads?: number;
+}
+
+export interface BackendAttempt {
+  name: BackendCandidate;
+  ok: boolean;
+  /** Why it was skipped, or what was chosen. */
+  reason: string;
+  /** Set when `ok` is false. */
+  code?: BackendErrorCode;
+}
+
+export interface BackendChoice {
+  /** The tfjs backend now active (`tf.getBackend()`). */
+  name: BackendName;
+  /** The rung of the ladder that won. */
+  candidate: BackendCandidate;
+  device: Device;
+  /** The npm package that provides it. */
+  packageName: string;
+  /** Every rung tried, in order, with the reason each faster one was skipped. */
+  tried: BackendAttempt[];
+  /** XNNPACK threads, on wasm. */
+  threads?: number;
+}
+
+type Importer = (specifier: string) => Promise<unknown>;
+
+function makeImporter(resolveFrom: string | URL | undefined): Importer {
+  if (resolveFrom === undefined) return (specifier) => import(specifier);
+  let base = resolveFrom instanceof URL ? resolveFrom.pathname : resolveFrom;
+  if (base.startsWith("file:")) base = new URL(base).pathname;
+  // createRequire wants a file; a directory gets a file name that need not exist.
+  const anchor = base.endsWith("/") || path.extname(base) === "" ? path.join(base, "noop.js") : base;
+  const require = createRequire(anchor);
+  return async (specifier) => {
+    const resolved = require.resolve(specifier);
+    return import(pathToFileURL(resolved).href);
+  };
+}
+
+function requestFromEnv(): BackendRequest | undefined {
+  const value = process.env.TRAINKIT_BACKEND?.trim();
+  return value ? (value as BackendRequest) : undefined;
+}
+
+function validateRequest(value: unknown, source: string): BackendRequest {
+  if (value === "auto" || value === "tensorflow" || isCandidate(value)) return value;
+  const valid = ["auto", "tensorflow", ...DEFAULT_ORDER].map((v) => `'${v}'`).join(", ");
+  throw new BackendError(
+    "INVALID_OPTION",
+    `${source} is ${JSON.stringify(value)}, which is not a backend; use one of ${valid}.`,
+  );
+}
+
+function ladderFor(request: BackendRequest, order: readonly BackendCandidate[]): BackendCandidate[] {
+  if (request === "auto") return [...order];
+  if (request === "tensorflow") return ["tensorflow-gpu", "tensorflow-cpu"];
+  return [request];
+}
+
+/** The tfjs backend instance, typed for the fields the tensorflow backend has. */
+interface TensorflowBackendFields {
+  isUsingGpuDevice?: boolean;
+  isGPUPackage?: boolean;
+}
+
+interface BackendModuleApi {
+  setThreadsCount?: (threads: number) => void;
+  getThreadsCount?: () => number;
+}
+
+/** Named exports of a CommonJS package imported as ESM may sit on `default` only. */
+function moduleApi(mod: unknown): BackendModuleApi {
+  const m = (mod ?? {}) as BackendModuleApi & { default?: BackendModuleApi };
+  return typeof m.getThreadsCount === "function" ? m : (m.default ?? m);
+}
+
+async function activate(backendName: BackendName): Promise<void> {
+  const ok = await tf.setBackend(backendName);
+  if (!ok) throw new Error(`tf.setBackend('${backendName}') returned false`);
+  await tf.ready();
+}
+
+async function tryCandidate(
+  info: CandidateInfo,
+  load: Importer,
+  options: InitBackendOptions,
+  loadedTensorflow: { pkg?: string },
+): Promise<{ reason: string; threads?: number }> {
+  const { candidate, backendName, packageName } = info;
+
+  if (backendName === "tensorflow" && loadedTensorflow.pkg && loadedTensorflow.pkg !== packageName) {
+    // tfjs-node-gpu is already loaded and registered 'tensorflow'; loading tfjs-node as well
+    // would register the same backend twice. The GPU build runs on the CPU just as well.
+    await activate("tensorflow");
+    return { reason: `${loadedTensorflow.pkg} (already loaded) runs on the CPU` };
+  }
+
+  const api = moduleApi(await load(packageName));
+  if (backendName === "wasm") {
+    registerWasmGradients();
+    if (options.wasmThreads !== undefined) api.setThreadsCount?.(options.wasmThreads);
+  }
+  if (backendName === "tensorflow") loadedTensorflow.pkg = packageName;
+
+  if (tf.findBackendFactory(backendName) === null) {
+    throw new BackendError(
+      "NOT_REGISTERED",
+      `${packageName} loaded but registered no '${backendName}' backend with this copy of ` +
+        "@tensorflow/tfjs-core: two copies are installed. Use one version (4.22.x) of every " +
+        "@tensorflow package and run `npm dedupe`.",
+    );
+  }
+  await activate(backendName);
+
+  if (backendName === "tensorflow") {
+    const fields = tf.backend() as unknown as TensorflowBackendFields;
+    if (info.device === "gpu" && fields.isUsingGpuDevice !== true) {
+      throw new BackendError(
+        "NO_GPU",
+        `${packageName} loaded but TensorFlow found no usable GPU (no NVIDIA driver, or the ` +
+          "CUDA 11.2 / cuDNN 8.1 libraries are not on LD_LIBRARY_PATH), so it would run on the CPU.",
+      );
+    }
+    return { reason: `${info.description} via ${packageName}` };
+  }
+  if (backendName === "wasm") {
+    const threads = api.getThreadsCount?.();
+    const threadText = threads !== undefined ? `, ${threads} thread${threads === 1 ? "" : "s"}` : "";
+    return { reason: `${info.description}${threadText}`, ...(threads !== undefined ? { threads } : {}) };
+  }
+  return { reason: info.description };
+}
+
+/**
+ * Picks the fastest tfjs backend that actually works here and makes it the active one:
+ * TensorFlow on a GPU (`@tensorflow/tfjs-node-gpu`), TensorFlow on the CPU
+ * (`@tensorflow/tfjs-node`), wasm (`@tensorflow/tfjs-backend-wasm`, with trainkit's gradient
+ * kernels so conv nets train), then plain JS (`@tensorflow/tfjs-backend-cpu`).
+ *
+ * Each rung is really loaded and initialised; the result says which won and why every faster
+ * one was skipped. With `prefer` naming one backend, failure to load it is a `BackendError`
+ * naming the package to install and the cause.
+ */
+export async function initBackend(options: InitBackendOptions = {}): Promise<BackendChoice> {
+  const fromEnv = options.prefer === undefined ? requestFromEnv() : undefined;
+  const request = validateRequest(
+    options.prefer ?? fromEnv ?? "auto",
+    options.prefer !== undefined ? "options.prefer" : fromEnv !== undefined ? "TRAINKIT_BACKEND" : "prefer",
+  );
+  const order = options.order ?? DEFAULT_ORDER;
+  for (const candidate of order) {
+    if (!isCandidate(candidate)) validateRequest(candidate, "an entry of options.order");
+  }
+  if (options.wasmThreads !== undefined && !(Number.isInteger(options.wasmThreads) && options.wasmThreads >= 1)) {
+    throw new BackendError(
+      "INVALID_OPTION",
+      `options.wasmThreads is ${options.wasmThreads}; use a whole number of threads, 1 or more.`,
+    );
+  }
+
+  const load = makeImporter(options.resolveFrom);
+  const tried: BackendAttempt[] = [];
+  const loadedTensorflow: { pkg?: string } = {};
+  let lastFailure: { code: BackendErrorCode; reason: string; cause: unknown } | undefined;
+
+  for (const candidate of ladderFor(request, order)) {
+    const info = CANDIDATES[candidate];
+    try {
+      const { reason, threads } = await tryCandidate(info, load, options, loadedTensorflow);
+      tried.push({ name: candidate, ok: true, reason });
+      return {
+        name: info.backendName,
+        candidate,
+        device: info.device,
+        packageName: loadedTensorflow.pkg && info.backendName === "tensorflow" ? loadedTensorflow.pkg : info.packageName,
+        tried,
+        ...(threads !== undefined ? { threads } : {}),
+      };
+    } catch (error) {
+      const failure =
+        error instanceof BackendError
+          ? { code: error.code, reason: error.message }
+          : classifyLoadError(info, error);
+      tried.push({ name: candidate, ok: false, reason: failure.reason, code: failure.code });
+      lastFailure = { ...failure, cause: error };
+    }
+  }
+
+  const summary = tried.map((t) => `  ${t.name}: ${t.reason}`).join("\n");
+  if (request !== "auto" && lastFailure) {
+    throw new BackendError(
+      lastFailure.code,
+      `The backend asked for ('${request}') cannot be used:\n${summary}`,
+      { cause: lastFailure.cause },
+    );
+  }
+  throw new BackendError(
+    "NONE_AVAILABLE",
+    `No tfjs backend could be loaded:\n${summary}\nInstall @tensorflow/tfjs-backend-cpu@4.22.0 (plain JS, always works).`,
+    { cause: lastFailure?.cause },
+  );
+}
+
+/**
+ * A human-readable account of a choice: the winner first, then why each faster backend was
+ * skipped and how to get it.
+ */
+export function describeBackend(choice: BackendChoice): string {
+  const lines = [`Backend: ${choice.candidate} (${choice.device.toUpperCase()}) - ${choice.tried.at(-1)?.reason ?? ""}`];
+  for (const attempt of choice.tried) {
+    if (!attempt.ok) lines.push(`  skipped ${attempt.name}: ${attempt.reason}`);
+  }
+  return lines.join("\n");
+}

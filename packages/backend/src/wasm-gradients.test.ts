@@ -1,0 +1,216 @@
+import "@tensorflow/tfjs-backend-cpu";
+import "@tensorflow/tfjs-backend-wasm";
+import * as tf from "@tensorflow/tfjs-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { registerWasmGradients, WASM_GRADIENT_KERNELS } from "./wasm-gradients.js";
+
+type Pad = "valid" | "same" | number[][];
+type Attrs = Record<string, unknown>;
+
+/** Deterministic values in [-1, 1) (a small LCG: reproducible test data, not a library RNG). */
+function values(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+
+async function runOn(
+  backend: "cpu" | "wasm",
+  kernel: string,
+  inputs: Record<string, { shape: number[]; data: Float32Array }>,
+  attrs: Attrs,
+): Promise<{ shape: number[]; data: Float32Array; leakedDataIds: number; leakedTensors: number }> {
+  await tf.setBackend(backend);
+  const tensors = Object.fromEntries(
+    Object.entries(inputs).map(([k, v]) => [k, tf.tensor(v.data, v.shape, "float32")]),
+  );
+  const idsBefore = tf.engine().backend.numDataIds();
+  const tensorsBefore = tf.memory().numTensors;
+  const out = tf.engine().runKernel(kernel, tensors, attrs as tf.NamedAttrMap) as tf.Tensor;
+  const data = (await out.data()) as Float32Array;
+  const shape = out.shape;
+  out.dispose();
+  const leakedDataIds = tf.engine().backend.numDataIds() - idsBefore;
+  const leakedTensors = tf.memory().numTensors - tensorsBefore;
+  for (const t of Object.values(tensors)) t.dispose();
+  return { shape, data, leakedDataIds, leakedTensors };
+}
+
+/** Inserts (d - 1) zeros between filter taps: a dilated filter as a plain one, for the reference. */
+function dilateFilter(
+  data: Float32Array,
+  shape: number[],
+  [dh, dw]: [number, number],
+): { data: Float32Array; shape: number[] } {
+  const [kh, kw, a, b] = shape as [number, number, number, number];
+  const eh = (kh - 1) * dh + 1;
+  const ew = (kw - 1) * dw + 1;
+  const out = new Float32Array(eh * ew * a * b);
+  for (let i = 0; i < kh; i++)
+    for (let j = 0; j < kw; j++)
+      for (let k = 0; k < a * b; k++)
+        out[(i * dh * ew + j * dw) * a * b + k] = data[(i * kw + j) * a * b + k] as number;
+  return { data: out, shape: [eh, ew, a, b] };
+}
+
+function undilateFilter(
+  data: Float32Array,
+  shape: number[],
+  [dh, dw]: [number, number],
+): Float32Array {
+  const [eh, ew, a, b] = shape as [number, number, number, number];
+  const kh = (eh - 1) / dh + 1;
+  const kw = (ew - 1) / dw + 1;
+  const out = new Float32Array(kh * kw * a * b);
+  for (let i = 0; i < kh; i++)
+    for (let j = 0; j < kw; j++)
+      for (let k = 0; k < a * b; k++)
+        out[(i * kw + j) * a * b + k] = data[(i * dh * ew + j * dw) * a * b + k] as number;
+  return out;
+}
+
+/** max |a - b| / max |b|: relative to the scale of the reference tensor. */
+function relError(actual: Float32Array, expected: Float32Array): number {
+  expect(actual.length).toBe(expected.length);
+  let maxDiff = 0;
+  let maxRef = 0;
+  for (let i = 0; i < expected.length; i++) {
+    maxDiff = Math.max(maxDiff, Math.abs((actual[i] as number) - (expected[i] as number)));
+    maxRef = Math.max(maxRef, Math.abs(expected[i] as number));
+  }
+  return maxRef === 0 ? maxDiff : maxDiff / maxRef;
+}
+
+function outSize(inSize: number, k: number, s: number, d: number, pad: Pad, axis: 0 | 1): number {
+  const ek = (k - 1) * d + 1;
+  if (pad === "same") return Math.ceil(inSize / s);
+  const [p0, p1] = pad === "valid" ? [0, 0] : (pad[axis + 1] as number[]);
+  return Math.floor((inSize + (p0 as number) + (p1 as number) - ek) / s) + 1;
+}
+
+interface Case {
+  batch: number;
+  h: number;
+  w: number;
+  cin: number;
+  k: [number, number];
+  cout: number; // output channels for conv; channel multiplier for depthwise
+  strides: [number, number];
+  dilations: [number, number];
+  pad: Pad;
+}
+
+const explicit: number[][] = [
+  [0, 0],
+  [1, 2],
+  [0, 1],
+  [0, 0],
+];
+const cases: Case[] = [];
+for (const pad of ["valid", "same", explicit] as Pad[]) {
+  for (const strides of [
+    [1, 1],
+    [2, 2],
+    [3, 2],
+  ] as [number, number][]) {
+    cases.push({ batch: 3, h: 9, w: 11, cin: 3, k: [3, 3], cout: 5, strides, dilations: [1, 1], pad });
+  }
+  cases.push({ batch: 2, h: 13, w: 8, cin: 5, k: [2, 4], cout: 2, strides: [1, 1], dilations: [2, 2], pad });
+  cases.push({ batch: 1, h: 7, w: 7, cin: 1, k: [5, 3], cout: 1, strides: [2, 1], dilations: [1, 1], pad });
+  cases.push({ batch: 4, h: 10, w: 12, cin: 2, k: [3, 3], cout: 3, strides: [1, 1], dilations: [3, 2], pad });
+}
+
+const name = (c: Case) =>
+  `x ${c.batch}x${c.h}x${c.w}x${c.cin}, k ${c.k.join("x")}, out ${c.cout}, ` +
+  `strides ${c.strides}, dilations ${c.dilations}, pad ${JSON.stringify(c.pad)}`;
+
+const TOLERANCE = 1e-4;
+
+beforeAll(async () => {
+  registerWasmGradients();
+  await tf.setBackend("wasm");
+  await tf.ready();
+});
+
+describe("registerWasmGradients", () => {
+  it("adds exactly the kernels wasm lacks and is idempotent", () => {
+    for (const kernel of WASM_GRADIENT_KERNELS) {
+      expect(tf.getKernel(kernel, "wasm")).toBeDefined();
+    }
+    expect(registerWasmGradients()).toEqual({ registered: [], alreadyPresent: [] });
+  });
+});
+
+describe.each(cases)("gradient kernels match the cpu backend: %s", (c) => {
+  const [dh, dw] = c.dilations;
+  const oh = outSize(c.h, c.k[0], c.strides[0], dh, c.pad, 0);
+  const ow = outSize(c.w, c.k[1], c.strides[1], dw, c.pad, 1);
+  const xShape = [c.batch, c.h, c.w, c.cin];
+  const x = { shape: xShape, data: values(size(xShape), 1 + c.h * c.w) };
+  const dilated = dh > 1 || dw > 1;
+
+  it(`Conv2DBackpropFilter (${name(c)})`, async () => {
+    const filterShape = [c.k[0], c.k[1], c.cin, c.cout];
+    const dyShape = [c.batch, oh, ow, c.cout];
+    const dy = { shape: dyShape, data: values(size(dyShape), 7) };
+    const attrs = { strides: c.strides, pad: c.pad, dataFormat: "NHWC", filterShape };
+    const actual = await runOn("wasm", "Conv2DBackpropFilter", { x, dy }, { ...attrs, dilations: c.dilations });
+    // cpu's kernel has no dilation: the reference uses the equivalent zero-filled plain filter.
+    const refShape = dilateFilter(new Float32Array(size(filterShape)), filterShape, c.dilations).shape;
+    const ref = await runOn("cpu", "Conv2DBackpropFilter", { x, dy }, { ...attrs, filterShape: refShape });
+    const expected = dilated ? undilateFilter(ref.data, refShape, c.dilations) : ref.data;
+    expect(actual.shape).toEqual(filterShape);
+    expect(relError(actual.data, expected)).toBeLessThan(TOLERANCE);
+    expect(actual.leakedDataIds).toBe(0);
+    expect(actual.leakedTensors).toBe(0);
+  });
+
+  it(`DepthwiseConv2dNativeBackpropFilter (${name(c)})`, async () => {
+    const filterShape = [c.k[0], c.k[1], c.cin, c.cout];
+    const dyShape = [c.batch, oh, ow, c.cin * c.cout];
+    const dy = { shape: dyShape, data: values(size(dyShape), 11) };
+    const attrs = { strides: c.strides, pad: c.pad, filterShape };
+    const actual = await runOn("wasm", "DepthwiseConv2dNativeBackpropFilter", { x, dy }, {
+      ...attrs,
+      dilations: c.dilations,
+    });
+    const refShape = dilateFilter(new Float32Array(size(filterShape)), filterShape, c.dilations).shape;
+    const ref = await runOn("cpu", "DepthwiseConv2dNativeBackpropFilter", { x, dy }, {
+      ...attrs,
+      dilations: [1, 1],
+      filterShape: refShape,
+    });
+    const expected = dilated ? undilateFilter(ref.data, refShape, c.dilations) : ref.data;
+    expect(actual.shape).toEqual(filterShape);
+    expect(relError(actual.data, expected)).toBeLessThan(TOLERANCE);
+    expect(actual.leakedDataIds).toBe(0);
+    expect(actual.leakedTensors).toBe(0);
+  });
+
+  it(`DepthwiseConv2dNativeBackpropInput (${name(c)})`, async () => {
+    const filterShape = [c.k[0], c.k[1], c.cin, c.cout];
+    const filter = { shape: filterShape, data: values(size(filterShape), 5) };
+    const dyShape = [c.batch, oh, ow, c.cin * c.cout];
+    const dy = { shape: dyShape, data: values(size(dyShape), 13) };
+    const attrs = { strides: c.strides, pad: c.pad, inputShape: xShape };
+    const actual = await runOn("wasm", "DepthwiseConv2dNativeBackpropInput", { dy, filter }, {
+      ...attrs,
+      dilations: c.dilations,
+    });
+    const plain = dilateFilter(filter.data, filterShape, c.dilations);
+    const ref = await runOn("cpu", "DepthwiseConv2dNativeBackpropInput", { dy, filter: plain }, {
+      ...attrs,
+      dilations: [1, 1],
+    });
+    expect(actual.shape).toEqual(xShape);
+    expect(relError(actual.data, ref.data)).toBeLessThan(TOLERANCE);
+    expect(actual.leakedDataIds).toBe(0);
+    expect(actual.leakedTensors).toBe(0);
+  });
+});

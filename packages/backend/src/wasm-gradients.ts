@@ -1,0 +1,63 @@
+import { getKernel, type KernelConfig, registerKernel, unregisterKernel } from "@tensorflow/tfjs-core";
+import { fasterWasmKernels, missingWasmKernels } from "./internal/conv-gradients.js";
+
+/** Gradient kernels that tfjs-backend-wasm 4.22 lacks and trainkit adds. */
+export const WASM_GRADIENT_KERNELS: readonly string[] = missingWasmKernels.map((k) => k.kernelName);
+
+/** wasm's own gradient kernels that trainkit replaces with faster XNNPACK-based ones. */
+export const WASM_FASTER_KERNELS: readonly string[] = fasterWasmKernels.map((k) => k.kernelName);
+
+export interface RegisterWasmGradientsResult {
+  /** Missing kernels registered by this call. */
+  registered: string[];
+  /** wasm kernels replaced by faster ones in this call. */
+  replaced: string[];
+  /** Kernels the wasm backend already had under a trainkit name (a newer tfjs): left alone. */
+  alreadyPresent: string[];
+}
+
+export interface RegisterWasmGradientsOptions {
+  /**
+   * Also replace wasm's own `Conv2DBackpropInput` (a plain loop) with one built on XNNPACK's
+   * convolution, several times faster. Default true.
+   */
+  faster?: boolean;
+}
+
+function isOurs(config: KernelConfig): boolean {
+  return getKernel(config.kernelName, "wasm")?.kernelFunc === config.kernelFunc;
+}
+
+/**
+ * Makes the wasm backend (`@tensorflow/tfjs-backend-wasm` 4.22) able to train Conv2D,
+ * DepthwiseConv2D and SeparableConv2D layers: registers `Conv2DBackpropFilter`,
+ * `DepthwiseConv2dNativeBackpropFilter` and `DepthwiseConv2dNativeBackpropInput`, composed from
+ * wasm's own XNNPACK convolutions, and (unless `faster: false`) replaces wasm's slow
+ * `Conv2DBackpropInput`.
+ *
+ * Safe to call more than once, before or after the wasm backend is initialised: kernels live in
+ * the global registry of the one tfjs-core the caller uses.
+ */
+export function registerWasmGradients(
+  options: RegisterWasmGradientsOptions = {},
+): RegisterWasmGradientsResult {
+  const result: RegisterWasmGradientsResult = { registered: [], replaced: [], alreadyPresent: [] };
+  for (const config of missingWasmKernels) {
+    if (isOurs(config)) continue;
+    if (getKernel(config.kernelName, "wasm") !== undefined) {
+      result.alreadyPresent.push(config.kernelName);
+      continue;
+    }
+    registerKernel(config);
+    result.registered.push(config.kernelName);
+  }
+  if (options.faster ?? true) {
+    for (const config of fasterWasmKernels) {
+      if (isOurs(config)) continue;
+      if (getKernel(config.kernelName, "wasm") !== undefined) unregisterKernel(config.kernelName, "wasm");
+      registerKernel(config);
+      result.replaced.push(config.kernelName);
+    }
+  }
+  return result;
+}
