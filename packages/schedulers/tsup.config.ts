@@ -1,0 +1,12 @@
+import { defineConfig } from "tsup";
+
+export default defineConfig({
+  entry: ["src/index.ts", "src/tfjs.ts"],
+  format: ["esm", "cjs"],
+  dts: true,
+  clean: true,
+  sourcemap: true,
+  target: "node20",
+  treeshake: true,
+  external: ["@tensorflow/tfjs-core", "@tensorflow/tfjs-layers"],
+});
