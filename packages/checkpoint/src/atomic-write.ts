@@ -1,0 +1,64 @@
+import { randomBytes } from "node:crypto";
+import { open, rename, unlink } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { writeAll } from "./internal/file-io.js";
+
+export interface AtomicWriteOptions {
+  /** fsync the file before the rename and the directory after it (default true) */
+  durable?: boolean;
+}
+
+const TEMP_SUFFIX = ".tmp";
+
+/** True for the temporary names `writeFileAtomic` uses (`.<name>.<random>.tmp`). */
+export function isTempFileName(name: string): boolean {
+  return name.startsWith(".") && name.endsWith(TEMP_SUFFIX);
+}
+
+/**
+ * Writes `chunks` to `path` so that a crash at any moment leaves either the old
+ * file or the complete new one under `path`: a temp file in the same directory,
+ * fsync, rename over `path`, then fsync of the directory so the rename itself
+ * survives power loss.
+ */
+export async function writeFileAtomic(
+  path: string,
+  chunks: readonly Uint8Array[],
+  options: AtomicWriteOptions = {},
+): Promise<void> {
+  const durable = options.durable ?? true;
+  const dir = dirname(path);
+  const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString("hex")}${TEMP_SUFFIX}`);
+  const fh = await open(tmp, "wx", 0o644);
+  try {
+    for (const c of chunks) await writeAll(fh, c);
+    if (durable) await fh.sync();
+  } catch (err) {
+    await fh.close().catch(() => {});
+    await unlink(tmp).catch(() => {});
+    throw err;
+  }
+  await fh.close();
+  try {
+    await rename(tmp, path);
+  } catch (err) {
+    await unlink(tmp).catch(() => {});
+    throw err;
+  }
+  if (durable) await syncDirectory(dir);
+}
+
+/** fsync a directory so renames and unlinks in it are durable (no-op where unsupported). */
+export async function syncDirectory(dir: string): Promise<void> {
+  let fh: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    fh = await open(dir, "r");
+    await fh.sync();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    // Windows and some filesystems cannot open or fsync a directory.
+    if (code !== "EISDIR" && code !== "EINVAL" && code !== "EPERM" && code !== "EBADF") throw err;
+  } finally {
+    await fh?.close();
+  }
+}

@@ -1,0 +1,43 @@
+export type { AtomicWriteOptions } from "./atomic-write.js";
+export { isTempFileName, syncDirectory, writeFileAtomic } from "./atomic-write.js";
+export type { SafetensorsDtype, TensorData } from "./dtypes.js";
+export {
+  dtypeBitSize,
+  isSafetensorsDtype,
+  SAFETENSORS_DTYPES,
+  typedArrayFor,
+} from "./dtypes.js";
+export {
+  bfloat16BitsToFloat32,
+  float16BitsToFloat32,
+  float32ToBfloat16Bits,
+  float32ToFloat16Bits,
+  fromBfloat16,
+  fromFloat16,
+  toBfloat16,
+  toFloat16,
+} from "./half-precision.js";
+export type {
+  ParsedSafetensors,
+  ParseOptions,
+  SafetensorsTensor,
+  TensorInput,
+  WriteSafetensorsOptions,
+} from "./safetensors.js";
+export {
+  openSafetensors,
+  parseSafetensors,
+  readSafetensors,
+  readSafetensorsHeader,
+  SafetensorsFile,
+  serializeSafetensors,
+  writeSafetensors,
+} from "./safetensors.js";
+export type { SafetensorsErrorCode } from "./safetensors-error.js";
+export { SafetensorsError } from "./safetensors-error.js";
+export type { SafetensorsHeader, SafetensorsTensorInfo } from "./safetensors-header.js";
+export {
+  MAX_HEADER_SIZE,
+  parseSafetensorsHeader,
+  readHeaderLength,
+} from "./safetensors-header.js";
