@@ -1,0 +1,43 @@
+import { PlateBpError } from "./errors.js";
+import type { BinaryImage } from "./image-types.js";
+import { checkDims } from "./internal/validate.js";
+import { gridInto } from "./sliding-window-features.js";
+
+/**
+ * EasyPR-style character features for an already cropped binary character: the image is reduced
+ * to an N x N grid of foreground ratios (area-weighted, as {@link slidingWindowFeatures}); the
+ * result is `[column sums (N), row sums (N), the N*N grid row-major]`, each projection divided
+ * by its own maximum (all zeros stay zeros). N = 10 gives the 120 numbers EasyPR feeds its ANN.
+ */
+export function easyprFeatures(image: BinaryImage, size = 10): Float32Array {
+  checkDims("easyprFeatures", image);
+  if (!Number.isInteger(size) || size < 1) {
+    throw new PlateBpError(
+      "INVALID_OPTION",
+      `easyprFeatures: size must be a positive integer (EasyPR uses 10), got ${String(size)}`,
+    );
+  }
+  const n = size;
+  const out = new Float32Array(2 * n + n * n);
+  const low = 2 * n;
+  gridInto(image, n, n, out, low);
+  let maxC = 0;
+  let maxR = 0;
+  for (let i = 0; i < n; i++) {
+    let c = 0;
+    let r = 0;
+    for (let j = 0; j < n; j++) {
+      c += out[low + j * n + i] as number;
+      r += out[low + i * n + j] as number;
+    }
+    out[i] = c;
+    out[n + i] = r;
+    if (c > maxC) maxC = c;
+    if (r > maxR) maxR = r;
+  }
+  for (let i = 0; i < n; i++) {
+    if (maxC > 0) out[i] = (out[i] as number) / maxC;
+    if (maxR > 0) out[n + i] = (out[n + i] as number) / maxR;
+  }
+  return out;
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { PlateBpError } from "./errors.js";
+import { extractFeatures, featureLength } from "./extract-features.js";
+
+// a dark 5-tall, 3-wide "C" at rows 2..6, cols 3..5 of a white 10x9 RGB image
+const C = [
+  [1, 1, 1],
+  [1, 0, 0],
+  [1, 0, 0],
+  [1, 0, 0],
+  [1, 1, 1],
+];
+function rgbImage(dark: boolean) {
+  const w = 10;
+  const h = 9;
+  const data = new Uint8Array(w * h * 3).fill(dark ? 230 : 30);
+  for (let y = 0; y < 5; y++)
+    for (let x = 0; x < 3; x++)
+      if (C[y]?.[x])
+        data.fill(dark ? 25 : 240, ((y + 2) * w + x + 3) * 3, ((y + 2) * w + x + 4) * 3);
+  return { width: w, height: h, channels: 3 as const, data };
+}
+
+describe("extractFeatures", () => {
+  it("runs grayscale -> Otsu -> polarity -> square crop -> 5x5 grid", () => {
+    const expected = C.flatMap((r) => [0, ...r, 0]);
+    expect(Array.from(extractFeatures(rgbImage(true)))).toEqual(expected);
+    expect(Array.from(extractFeatures(rgbImage(false)))).toEqual(expected);
+  });
+
+  it("stretches without keepAspect and sees the whole frame with noCrop", () => {
+    const f = extractFeatures(rgbImage(true), { keepAspect: false });
+    expect(f.length).toBe(25);
+    expect(f[0]).toBeCloseTo(1, 6);
+    const whole = extractFeatures(rgbImage(true), { noCrop: true });
+    expect(whole[0]).toBe(0);
+  });
+
+  it("gives 120 EasyPR numbers", () => {
+    expect(extractFeatures(rgbImage(true), { features: "easypr120" }).length).toBe(120);
+    expect(featureLength("easypr120")).toBe(120);
+    expect(featureLength("grid5x5")).toBe(25);
+  });
+
+  it("rejects an unknown feature kind, naming the valid ones", () => {
+    expect(() => extractFeatures(rgbImage(true), { features: "hog" as never })).toThrow(
+      PlateBpError,
+    );
+    expect(() => featureLength("hog" as never)).toThrow(/"grid5x5", "easypr120", got "hog"/);
+  });
+});
