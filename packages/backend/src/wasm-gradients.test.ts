@@ -2,7 +2,11 @@ import "@tensorflow/tfjs-backend-cpu";
 import "@tensorflow/tfjs-backend-wasm";
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { registerWasmGradients, WASM_GRADIENT_KERNELS } from "./wasm-gradients.js";
+import {
+  registerWasmGradients,
+  WASM_FASTER_KERNELS,
+  WASM_GRADIENT_KERNELS,
+} from "./wasm-gradients.js";
 
 type Pad = "valid" | "same" | number[][];
 type Attrs = Record<string, unknown>;
@@ -139,11 +143,17 @@ beforeAll(async () => {
 });
 
 describe("registerWasmGradients", () => {
-  it("adds exactly the kernels wasm lacks and is idempotent", () => {
-    for (const kernel of WASM_GRADIENT_KERNELS) {
+  it("adds the kernels wasm lacks, replaces the slow or wrong ones, and is idempotent", () => {
+    expect(WASM_GRADIENT_KERNELS).toEqual([
+      "Conv2DBackpropFilter",
+      "DepthwiseConv2dNativeBackpropFilter",
+      "DepthwiseConv2dNativeBackpropInput",
+    ]);
+    expect(WASM_FASTER_KERNELS).toEqual(["Conv2DBackpropInput", "MaxPoolGrad"]);
+    for (const kernel of [...WASM_GRADIENT_KERNELS, ...WASM_FASTER_KERNELS]) {
       expect(tf.getKernel(kernel, "wasm")).toBeDefined();
     }
-    expect(registerWasmGradients()).toEqual({ registered: [], alreadyPresent: [] });
+    expect(registerWasmGradients()).toEqual({ registered: [], replaced: [], alreadyPresent: [] });
   });
 });
 
@@ -193,6 +203,24 @@ describe.each(cases)("gradient kernels match the cpu backend: %s", (c) => {
     expect(actual.leakedTensors).toBe(0);
   });
 
+  it(`Conv2DBackpropInput (${name(c)})`, async () => {
+    const filterShape = [c.k[0], c.k[1], c.cin, c.cout];
+    const filter = { shape: filterShape, data: values(size(filterShape), 3) };
+    const dyShape = [c.batch, oh, ow, c.cout];
+    const dy = { shape: dyShape, data: values(size(dyShape), 17) };
+    const attrs = { strides: c.strides, pad: c.pad, dataFormat: "NHWC", inputShape: xShape };
+    const actual = await runOn("wasm", "Conv2DBackpropInput", { dy, filter }, {
+      ...attrs,
+      dilations: c.dilations,
+    });
+    const plain = dilateFilter(filter.data, filterShape, c.dilations);
+    const ref = await runOn("cpu", "Conv2DBackpropInput", { dy, filter: plain }, attrs);
+    expect(actual.shape).toEqual(xShape);
+    expect(relError(actual.data, ref.data)).toBeLessThan(TOLERANCE);
+    expect(actual.leakedDataIds).toBe(0);
+    expect(actual.leakedTensors).toBe(0);
+  });
+
   it(`DepthwiseConv2dNativeBackpropInput (${name(c)})`, async () => {
     const filterShape = [c.k[0], c.k[1], c.cin, c.cout];
     const filter = { shape: filterShape, data: values(size(filterShape), 5) };
@@ -212,5 +240,48 @@ describe.each(cases)("gradient kernels match the cpu backend: %s", (c) => {
     expect(relError(actual.data, ref.data)).toBeLessThan(TOLERANCE);
     expect(actual.leakedDataIds).toBe(0);
     expect(actual.leakedTensors).toBe(0);
+  });
+});
+
+interface PoolCase {
+  shape: [number, number, number, number];
+  filterSize: [number, number];
+  strides: [number, number];
+  pad: "valid" | "same" | number;
+  data: "negative" | "ties" | "mixed";
+}
+
+const poolCases: PoolCase[] = [
+  { shape: [2, 6, 6, 3], filterSize: [2, 2], strides: [2, 2], pad: "valid", data: "negative" },
+  { shape: [2, 6, 6, 3], filterSize: [2, 2], strides: [2, 2], pad: "valid", data: "ties" },
+  { shape: [3, 9, 7, 5], filterSize: [3, 3], strides: [2, 2], pad: "same", data: "mixed" },
+  { shape: [1, 11, 8, 2], filterSize: [3, 2], strides: [1, 1], pad: "valid", data: "mixed" },
+  { shape: [2, 7, 9, 4], filterSize: [2, 3], strides: [3, 2], pad: "same", data: "negative" },
+  { shape: [2, 8, 8, 3], filterSize: [3, 3], strides: [2, 2], pad: 1, data: "ties" },
+];
+
+function poolInput(c: PoolCase): Float32Array {
+  const raw = values(size(c.shape), 23);
+  if (c.data === "negative") return raw.map((v) => v - 2);
+  // Half the values 0 (as after a ReLU), so many windows hold several equal maxima.
+  if (c.data === "ties") return raw.map((v) => Math.max(0, v));
+  return raw;
+}
+
+describe.each(poolCases)("MaxPoolGrad matches the cpu backend: %j", (c) => {
+  it("sends each gradient to the first maximum of its window, negative and tied windows included", async () => {
+    const x = { shape: c.shape, data: poolInput(c) };
+    await tf.setBackend("cpu");
+    const y = tf.tidy(() => tf.maxPool(tf.tensor4d(x.data, c.shape), c.filterSize, c.strides, c.pad));
+    const yData = { shape: y.shape, data: (await y.data()) as Float32Array };
+    y.dispose();
+    const dy = { shape: yData.shape, data: values(size(yData.shape), 29) };
+    const attrs = { filterSize: c.filterSize, strides: c.strides, pad: c.pad };
+    const inputs = { dy, input: x, output: yData };
+    const actual = await runOn("wasm", "MaxPoolGrad", inputs, attrs);
+    const ref = await runOn("cpu", "MaxPoolGrad", inputs, attrs);
+    expect(actual.shape).toEqual(c.shape);
+    expect(relError(actual.data, ref.data)).toBeLessThan(TOLERANCE);
+    expect(actual.leakedDataIds).toBe(0);
   });
 });

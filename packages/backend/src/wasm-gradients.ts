@@ -1,11 +1,18 @@
 import { getKernel, type KernelConfig, registerKernel, unregisterKernel } from "@tensorflow/tfjs-core";
 import { fasterWasmKernels, missingWasmKernels } from "./internal/conv-gradients.js";
+import { maxPoolGradConfig } from "./internal/max-pool-grad.js";
+
+const replacements: readonly KernelConfig[] = [...fasterWasmKernels, maxPoolGradConfig];
 
 /** Gradient kernels that tfjs-backend-wasm 4.22 lacks and trainkit adds. */
 export const WASM_GRADIENT_KERNELS: readonly string[] = missingWasmKernels.map((k) => k.kernelName);
 
-/** wasm's own gradient kernels that trainkit replaces with faster XNNPACK-based ones. */
-export const WASM_FASTER_KERNELS: readonly string[] = fasterWasmKernels.map((k) => k.kernelName);
+/**
+ * wasm's own gradient kernels that trainkit replaces: `Conv2DBackpropInput` (a plain loop, several
+ * times slower than XNNPACK's convolution) and `MaxPoolGrad` (drops the gradient of windows whose
+ * maximum is not positive, and is slow).
+ */
+export const WASM_FASTER_KERNELS: readonly string[] = replacements.map((k) => k.kernelName);
 
 export interface RegisterWasmGradientsResult {
   /** Missing kernels registered by this call. */
@@ -19,9 +26,10 @@ export interface RegisterWasmGradientsResult {
 export interface RegisterWasmGradientsOptions {
   /**
    * Also replace wasm's own `Conv2DBackpropInput` (a plain loop) with one built on XNNPACK's
-   * convolution, several times faster. Default true.
+   * convolution, and its `MaxPoolGrad` (wrong for windows whose maximum is not positive) with a
+   * correct single-pass one. Default true; false keeps wasm's own kernels.
    */
-  faster?: boolean;
+  replace?: boolean;
 }
 
 function isOurs(config: KernelConfig): boolean {
@@ -32,8 +40,8 @@ function isOurs(config: KernelConfig): boolean {
  * Makes the wasm backend (`@tensorflow/tfjs-backend-wasm` 4.22) able to train Conv2D,
  * DepthwiseConv2D and SeparableConv2D layers: registers `Conv2DBackpropFilter`,
  * `DepthwiseConv2dNativeBackpropFilter` and `DepthwiseConv2dNativeBackpropInput`, composed from
- * wasm's own XNNPACK convolutions, and (unless `faster: false`) replaces wasm's slow
- * `Conv2DBackpropInput`.
+ * wasm's own XNNPACK convolutions, and (unless `replace: false`) replaces wasm's slow
+ * `Conv2DBackpropInput` and its incorrect `MaxPoolGrad`.
  *
  * Safe to call more than once, before or after the wasm backend is initialised: kernels live in
  * the global registry of the one tfjs-core the caller uses.
@@ -51,8 +59,8 @@ export function registerWasmGradients(
     registerKernel(config);
     result.registered.push(config.kernelName);
   }
-  if (options.faster ?? true) {
-    for (const config of fasterWasmKernels) {
+  if (options.replace ?? true) {
+    for (const config of replacements) {
       if (isOurs(config)) continue;
       if (getKernel(config.kernelName, "wasm") !== undefined) unregisterKernel(config.kernelName, "wasm");
       registerKernel(config);

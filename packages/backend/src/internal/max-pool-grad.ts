@@ -1,0 +1,106 @@
+import {
+  backend_util,
+  type KernelBackend,
+  type KernelConfig,
+  type KernelFunc,
+  type NamedAttrMap,
+  type TensorInfo,
+} from "@tensorflow/tfjs-core";
+
+/** The parts of tfjs-backend-wasm's backend object this kernel touches. */
+interface WasmBackendLike {
+  makeOutput(shape: number[], dtype: "float32"): TensorInfo;
+  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
+  wasm: { HEAPF32: Float32Array };
+}
+
+function heapView(backend: WasmBackendLike, info: TensorInfo, size: number): Float32Array {
+  const data = backend.dataIdMap.get(info.dataId);
+  if (data === undefined) throw new Error("trainkit MaxPoolGrad: tensor data is not on the wasm backend.");
+  // Read HEAPF32 only after every allocation: growing the wasm memory replaces the buffer.
+  return backend.wasm.HEAPF32.subarray(data.memoryOffset / 4, data.memoryOffset / 4 + size);
+}
+
+/**
+ * MaxPoolGrad with TensorFlow's semantics: each output gradient goes to the first position
+ * (row-major within its window) holding the window's maximum.
+ *
+ * tfjs-backend-wasm 4.22's own MaxPoolGrad drops the gradient of every window whose maximum is
+ * not positive (all-negative or all-zero windows) and is slow; this one is a single pass over
+ * the wasm heap.
+ */
+function maxPoolGrad({
+  inputs,
+  backend,
+  attrs,
+}: {
+  inputs: Record<string, TensorInfo>;
+  backend: KernelBackend;
+  attrs: NamedAttrMap;
+}): TensorInfo {
+  const dy = inputs.dy as TensorInfo;
+  const input = inputs.input as TensorInfo;
+  const info = backend_util.computePool2DInfo(
+    input.shape as [number, number, number, number],
+    attrs.filterSize as [number, number] | number,
+    attrs.strides as [number, number] | number,
+    1,
+    attrs.pad as "valid" | "same" | number,
+    attrs.dimRoundingMode as "floor" | "round" | "ceil" | undefined,
+  );
+  const wasm = backend as unknown as WasmBackendLike;
+  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
+  const { strideHeight, strideWidth, filterHeight, filterWidth } = info;
+  const top = info.padInfo.top;
+  const left = info.padInfo.left;
+  const inSize = batchSize * inHeight * inWidth * channels;
+  const dx = wasm.makeOutput(input.shape, "float32");
+  const dxData = heapView(wasm, dx, inSize);
+  const xData = heapView(wasm, input, inSize);
+  const dyData = heapView(wasm, dy, batchSize * outHeight * outWidth * channels);
+  dxData.fill(0);
+
+  const rowStride = inWidth * channels;
+  // Per-channel running maxima for one window; channels are innermost, so every read is contiguous.
+  const best = new Float32Array(channels);
+  const bestIndex = new Int32Array(channels);
+  for (let b = 0; b < batchSize; b++) {
+    const xBatch = b * inHeight * rowStride;
+    for (let oy = 0; oy < outHeight; oy++) {
+      const y0 = oy * strideHeight - top;
+      const yStart = Math.max(0, y0);
+      const yEnd = Math.min(inHeight, y0 + filterHeight);
+      for (let ox = 0; ox < outWidth; ox++) {
+        const x0 = ox * strideWidth - left;
+        const xStart = Math.max(0, x0);
+        const xEnd = Math.min(inWidth, x0 + filterWidth);
+        best.fill(Number.NEGATIVE_INFINITY);
+        bestIndex.fill(-1);
+        for (let y = yStart; y < yEnd; y++) {
+          for (let x = xStart; x < xEnd; x++) {
+            const pixel = xBatch + y * rowStride + x * channels;
+            for (let c = 0; c < channels; c++) {
+              const value = xData[pixel + c] as number;
+              if (value > (best[c] as number)) {
+                best[c] = value;
+                bestIndex[c] = pixel + c;
+              }
+            }
+          }
+        }
+        const dyBase = ((b * outHeight + oy) * outWidth + ox) * channels;
+        for (let c = 0; c < channels; c++) {
+          const index = bestIndex[c] as number;
+          if (index >= 0) dxData[index] = (dxData[index] as number) + (dyData[dyBase + c] as number);
+        }
+      }
+    }
+  }
+  return dx;
+}
+
+export const maxPoolGradConfig: KernelConfig = {
+  kernelName: "MaxPoolGrad",
+  backendName: "wasm",
+  kernelFunc: maxPoolGrad as unknown as KernelFunc,
+};
