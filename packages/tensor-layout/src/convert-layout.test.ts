@@ -1,0 +1,91 @@
+import * as tf from "@tensorflow/tfjs-core";
+import { describe, expect, it } from "vitest";
+import { convertLayout, toNCHW, toNHWC } from "./convert-layout.js";
+import { LayoutError } from "./layout-error.js";
+
+describe("toNHWC / toNCHW on tfjs tensors", () => {
+  it("moves channels last: value at [n,c,h,w] lands at [n,h,w,c]", () => {
+    const [N, C, H, W] = [2, 3, 4, 5];
+    const values = Array.from({ length: N * C * H * W }, (_, i) => i);
+    const x = tf.tensor(values, [N, C, H, W]);
+    const before = tf.memory().numTensors;
+    const y = toNHWC(x, "NCHW");
+    expect(tf.memory().numTensors).toBe(before + 1);
+    expect(y.shape).toEqual([N, H, W, C]);
+    const out = y.arraySync() as number[][][][];
+    for (let n = 0; n < N; n++)
+      for (let c = 0; c < C; c++)
+        for (let h = 0; h < H; h++)
+          for (let w = 0; w < W; w++) {
+            expect(out[n]?.[h]?.[w]?.[c]).toBe(((n * C + c) * H + h) * W + w);
+          }
+    const back = toNCHW(y, "NHWC");
+    expect(back.shape).toEqual([N, C, H, W]);
+    expect(Array.from(back.dataSync())).toEqual(values);
+    tf.dispose([x, y, back]);
+  });
+
+  it("handles unbatched and 3-D-volume layouts", () => {
+    const x = tf.zeros([3, 8, 6]);
+    const y = toNHWC(x, "CHW");
+    expect(y.shape).toEqual([8, 6, 3]);
+    const v = tf.zeros([1, 2, 3, 4, 5]);
+    const w = toNHWC(v, "NCDHW");
+    expect(w.shape).toEqual([1, 3, 4, 5, 2]);
+    tf.dispose([x, y, v, w]);
+  });
+
+  it("rejects a tensor whose rank does not match the layout", () => {
+    const x = tf.zeros([3, 8, 6]);
+    let error: unknown;
+    try {
+      toNHWC(x, "NCHW");
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(LayoutError);
+    expect((error as LayoutError).code).toBe("RANK_MISMATCH");
+    expect((error as LayoutError).message).toContain("[3, 8, 6] has rank 3");
+    x.dispose();
+  });
+});
+
+describe("toNHWC / toNCHW on typed-array images", () => {
+  it("turns a decoded HWC RGB image into CHW and back", () => {
+    // 1×3 image, pixels (r,g,b) = (10,20,30) (11,21,31) (12,22,32)
+    const hwc = { data: new Uint8Array([10, 20, 30, 11, 21, 31, 12, 22, 32]), shape: [1, 3, 3] };
+    const chw = toNCHW(hwc, "HWC");
+    expect(chw.shape).toEqual([3, 1, 3]);
+    expect(chw.data).toBeInstanceOf(Uint8Array);
+    expect(Array.from(chw.data)).toEqual([10, 11, 12, 20, 21, 22, 30, 31, 32]);
+    const again = toNHWC(chw, "CHW");
+    expect(again.shape).toEqual([1, 3, 3]);
+    expect(Array.from(again.data)).toEqual(Array.from(hwc.data));
+  });
+
+  it("gives the same values as the tensor path for a batch", () => {
+    const shape = [2, 4, 3, 5];
+    const data = Float32Array.from({ length: 120 }, (_, i) => i / 7);
+    const t = tf.tensor(data, shape);
+    const ref = toNHWC(t, "NCHW");
+    const arr = toNHWC({ data, shape }, "NCHW");
+    expect(arr.shape).toEqual(ref.shape);
+    expect(Array.from(arr.data)).toEqual(Array.from(ref.dataSync()));
+    tf.dispose([t, ref]);
+  });
+
+  it("converts between any two layouts with the same axes", () => {
+    const y = convertLayout({ data: new Int32Array([1, 2, 3, 4, 5, 6]), shape: [1, 2, 3] }, "NHW", "NWH");
+    expect(y.shape).toEqual([1, 3, 2]);
+    expect(Array.from(y.data)).toEqual([1, 4, 2, 5, 3, 6]);
+  });
+
+  it("rejects data that does not fill the shape", () => {
+    expect(() => toNHWC({ data: new Float32Array(5), shape: [1, 2, 3] }, "CHW")).toThrow(
+      /Shape \[1, 2, 3\] holds 6 elements but the array has 5/,
+    );
+    expect(() => toNHWC({ data: new Float32Array(6), shape: [2, 3] }, "CHW")).toThrow(
+      /has rank 2, but layout "CHW" names 3 axes/,
+    );
+  });
+});
