@@ -5,7 +5,12 @@ import * as tfl from "@tensorflow/tfjs-layers";
 export function demoCnn(): tfl.Sequential {
   const model = tfl.sequential({
     layers: [
-      tfl.layers.conv2d({ inputShape: [28, 28, 1], filters: 16, kernelSize: 3, activation: "relu" }),
+      tfl.layers.conv2d({
+        inputShape: [28, 28, 1],
+        filters: 16,
+        kernelSize: 3,
+        activation: "relu",
+      }),
       tfl.layers.maxPooling2d({ poolSize: 2 }),
       tfl.layers.conv2d({ filters: 32, kernelSize: 3, activation: "relu" }),
       tfl.layers.maxPooling2d({ poolSize: 2 }),

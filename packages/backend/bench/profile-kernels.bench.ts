@@ -30,7 +30,9 @@ for (const k of info.kernels) {
 }
 const rows = [...byKernel.entries()].sort((a, b) => b[1].ms - a[1].ms);
 const kernelMs = rows.reduce((s, [, v]) => s + v.ms, 0);
-console.log(`backend ${tf.getBackend()}: ${wallMs.toFixed(1)} ms per step, ${kernelMs.toFixed(1)} ms in kernels`);
+console.log(
+  `backend ${tf.getBackend()}: ${wallMs.toFixed(1)} ms per step, ${kernelMs.toFixed(1)} ms in kernels`,
+);
 for (const [key, v] of rows.slice(0, 20)) {
   console.log(`${v.ms.toFixed(2).padStart(8)} ms  x${v.calls.toFixed(0)}  ${key}`);
 }

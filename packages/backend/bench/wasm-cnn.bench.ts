@@ -9,8 +9,8 @@
  *   npm run bench -w @trainkit/backend            (add -- --cpu-batches=N to change N)
  */
 import "@tensorflow/tfjs-backend-cpu";
-import * as tf from "@tensorflow/tfjs-core";
 import { getThreadsCount } from "@tensorflow/tfjs-backend-wasm";
+import * as tf from "@tensorflow/tfjs-core";
 import { initBackend } from "../src/index.js";
 import { demoCnn, randomImages } from "./demo-cnn.js";
 
@@ -39,7 +39,12 @@ async function scaledCpuEpochSeconds(batches: number): Promise<number> {
   const [yw, ym] = tf.split(y, [BATCH, BATCH * batches]);
   await model.fit(xw as tf.Tensor, yw as tf.Tensor, { epochs: 1, batchSize: BATCH, verbose: 0 });
   const t0 = performance.now();
-  await model.fit(xm as tf.Tensor, ym as tf.Tensor, { epochs: 1, batchSize: BATCH, shuffle: false, verbose: 0 });
+  await model.fit(xm as tf.Tensor, ym as tf.Tensor, {
+    epochs: 1,
+    batchSize: BATCH,
+    shuffle: false,
+    verbose: 0,
+  });
   const seconds = ((performance.now() - t0) / 1000) * (BATCHES_PER_EPOCH / batches);
   tf.dispose([x, y, xw, xm, yw, ym] as tf.Tensor[]);
   model.dispose();

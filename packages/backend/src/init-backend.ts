@@ -67,7 +67,8 @@ function makeImporter(resolveFrom: string | URL | undefined): Importer {
   let base = resolveFrom instanceof URL ? resolveFrom.pathname : resolveFrom;
   if (base.startsWith("file:")) base = new URL(base).pathname;
   // createRequire wants a file; a directory gets a file name that need not exist.
-  const anchor = base.endsWith("/") || path.extname(base) === "" ? path.join(base, "noop.js") : base;
+  const anchor =
+    base.endsWith("/") || path.extname(base) === "" ? path.join(base, "noop.js") : base;
   const require = createRequire(anchor);
   return async (specifier) => {
     const resolved = require.resolve(specifier);
@@ -89,7 +90,10 @@ function validateRequest(value: unknown, source: string): BackendRequest {
   );
 }
 
-function ladderFor(request: BackendRequest, order: readonly BackendCandidate[]): BackendCandidate[] {
+function ladderFor(
+  request: BackendRequest,
+  order: readonly BackendCandidate[],
+): BackendCandidate[] {
   if (request === "auto") return [...order];
   if (request === "tensorflow") return ["tensorflow-gpu", "tensorflow-cpu"];
   return [request];
@@ -124,9 +128,13 @@ async function tryCandidate(
   options: InitBackendOptions,
   loadedTensorflow: { pkg?: string },
 ): Promise<{ reason: string; threads?: number }> {
-  const { candidate, backendName, packageName } = info;
+  const { backendName, packageName } = info;
 
-  if (backendName === "tensorflow" && loadedTensorflow.pkg && loadedTensorflow.pkg !== packageName) {
+  if (
+    backendName === "tensorflow" &&
+    loadedTensorflow.pkg &&
+    loadedTensorflow.pkg !== packageName
+  ) {
     // tfjs-node-gpu is already loaded and registered 'tensorflow'; loading tfjs-node as well
     // would register the same backend twice. The GPU build runs on the CPU just as well.
     await activate("tensorflow");
@@ -163,8 +171,12 @@ async function tryCandidate(
   }
   if (backendName === "wasm") {
     const threads = api.getThreadsCount?.();
-    const threadText = threads !== undefined ? `, ${threads} thread${threads === 1 ? "" : "s"}` : "";
-    return { reason: `${info.description}${threadText}`, ...(threads !== undefined ? { threads } : {}) };
+    const threadText =
+      threads !== undefined ? `, ${threads} thread${threads === 1 ? "" : "s"}` : "";
+    return {
+      reason: `${info.description}${threadText}`,
+      ...(threads !== undefined ? { threads } : {}),
+    };
   }
   return { reason: info.description };
 }
@@ -183,13 +195,20 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   const fromEnv = options.prefer === undefined ? requestFromEnv() : undefined;
   const request = validateRequest(
     options.prefer ?? fromEnv ?? "auto",
-    options.prefer !== undefined ? "options.prefer" : fromEnv !== undefined ? "TRAINKIT_BACKEND" : "prefer",
+    options.prefer !== undefined
+      ? "options.prefer"
+      : fromEnv !== undefined
+        ? "TRAINKIT_BACKEND"
+        : "prefer",
   );
   const order = options.order ?? DEFAULT_ORDER;
   for (const candidate of order) {
     if (!isCandidate(candidate)) validateRequest(candidate, "an entry of options.order");
   }
-  if (options.wasmThreads !== undefined && !(Number.isInteger(options.wasmThreads) && options.wasmThreads >= 1)) {
+  if (
+    options.wasmThreads !== undefined &&
+    !(Number.isInteger(options.wasmThreads) && options.wasmThreads >= 1)
+  ) {
     throw new BackendError(
       "INVALID_OPTION",
       `options.wasmThreads is ${options.wasmThreads}; use a whole number of threads, 1 or more.`,
@@ -199,7 +218,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   const load = makeImporter(options.resolveFrom);
   const tried: BackendAttempt[] = [];
   const loadedTensorflow: { pkg?: string } = {};
-  let lastFailure: { code: BackendErrorCode; reason: string; cause: unknown } | undefined;
+  let firstFailure: { code: BackendErrorCode; reason: string; cause: unknown } | undefined;
 
   for (const candidate of ladderFor(request, order)) {
     const info = CANDIDATES[candidate];
@@ -210,7 +229,10 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
         name: info.backendName,
         candidate,
         device: info.device,
-        packageName: loadedTensorflow.pkg && info.backendName === "tensorflow" ? loadedTensorflow.pkg : info.packageName,
+        packageName:
+          loadedTensorflow.pkg && info.backendName === "tensorflow"
+            ? loadedTensorflow.pkg
+            : info.packageName,
         tried,
         ...(threads !== undefined ? { threads } : {}),
       };
@@ -220,22 +242,25 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
           ? { code: error.code, reason: error.message }
           : classifyLoadError(info, error);
       tried.push({ name: candidate, ok: false, reason: failure.reason, code: failure.code });
-      lastFailure = { ...failure, cause: error };
+      // The error to throw: the first failure of an installed package says the most.
+      if (firstFailure === undefined || firstFailure.code === "NOT_INSTALLED") {
+        firstFailure = { ...failure, cause: error };
+      }
     }
   }
 
   const summary = tried.map((t) => `  ${t.name}: ${t.reason}`).join("\n");
-  if (request !== "auto" && lastFailure) {
+  if (request !== "auto" && firstFailure) {
     throw new BackendError(
-      lastFailure.code,
+      firstFailure.code,
       `The backend asked for ('${request}') cannot be used:\n${summary}`,
-      { cause: lastFailure.cause },
+      { cause: firstFailure.cause },
     );
   }
   throw new BackendError(
     "NONE_AVAILABLE",
     `No tfjs backend could be loaded:\n${summary}\nInstall @tensorflow/tfjs-backend-cpu@4.22.0 (plain JS, always works).`,
-    { cause: lastFailure?.cause },
+    { cause: firstFailure?.cause },
   );
 }
 
@@ -244,7 +269,9 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
  * skipped and how to get it.
  */
 export function describeBackend(choice: BackendChoice): string {
-  const lines = [`Backend: ${choice.candidate} (${choice.device.toUpperCase()}) - ${choice.tried.at(-1)?.reason ?? ""}`];
+  const lines = [
+    `Backend: ${choice.candidate} (${choice.device.toUpperCase()}) - ${choice.tried.at(-1)?.reason ?? ""}`,
+  ];
   for (const attempt of choice.tried) {
     if (!attempt.ok) lines.push(`  skipped ${attempt.name}: ${attempt.reason}`);
   }

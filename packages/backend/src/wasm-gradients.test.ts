@@ -123,11 +123,51 @@ for (const pad of ["valid", "same", explicit] as Pad[]) {
     [2, 2],
     [3, 2],
   ] as [number, number][]) {
-    cases.push({ batch: 3, h: 9, w: 11, cin: 3, k: [3, 3], cout: 5, strides, dilations: [1, 1], pad });
+    cases.push({
+      batch: 3,
+      h: 9,
+      w: 11,
+      cin: 3,
+      k: [3, 3],
+      cout: 5,
+      strides,
+      dilations: [1, 1],
+      pad,
+    });
   }
-  cases.push({ batch: 2, h: 13, w: 8, cin: 5, k: [2, 4], cout: 2, strides: [1, 1], dilations: [2, 2], pad });
-  cases.push({ batch: 1, h: 7, w: 7, cin: 1, k: [5, 3], cout: 1, strides: [2, 1], dilations: [1, 1], pad });
-  cases.push({ batch: 4, h: 10, w: 12, cin: 2, k: [3, 3], cout: 3, strides: [1, 1], dilations: [3, 2], pad });
+  cases.push({
+    batch: 2,
+    h: 13,
+    w: 8,
+    cin: 5,
+    k: [2, 4],
+    cout: 2,
+    strides: [1, 1],
+    dilations: [2, 2],
+    pad,
+  });
+  cases.push({
+    batch: 1,
+    h: 7,
+    w: 7,
+    cin: 1,
+    k: [5, 3],
+    cout: 1,
+    strides: [2, 1],
+    dilations: [1, 1],
+    pad,
+  });
+  cases.push({
+    batch: 4,
+    h: 10,
+    w: 12,
+    cin: 2,
+    k: [3, 3],
+    cout: 3,
+    strides: [1, 1],
+    dilations: [3, 2],
+    pad,
+  });
 }
 
 const name = (c: Case) =>
@@ -170,10 +210,24 @@ describe.each(cases)("gradient kernels match the cpu backend: %s", (c) => {
     const dyShape = [c.batch, oh, ow, c.cout];
     const dy = { shape: dyShape, data: values(size(dyShape), 7) };
     const attrs = { strides: c.strides, pad: c.pad, dataFormat: "NHWC", filterShape };
-    const actual = await runOn("wasm", "Conv2DBackpropFilter", { x, dy }, { ...attrs, dilations: c.dilations });
+    const actual = await runOn(
+      "wasm",
+      "Conv2DBackpropFilter",
+      { x, dy },
+      { ...attrs, dilations: c.dilations },
+    );
     // cpu's kernel has no dilation: the reference uses the equivalent zero-filled plain filter.
-    const refShape = dilateFilter(new Float32Array(size(filterShape)), filterShape, c.dilations).shape;
-    const ref = await runOn("cpu", "Conv2DBackpropFilter", { x, dy }, { ...attrs, filterShape: refShape });
+    const refShape = dilateFilter(
+      new Float32Array(size(filterShape)),
+      filterShape,
+      c.dilations,
+    ).shape;
+    const ref = await runOn(
+      "cpu",
+      "Conv2DBackpropFilter",
+      { x, dy },
+      { ...attrs, filterShape: refShape },
+    );
     const expected = dilated ? undilateFilter(ref.data, refShape, c.dilations) : ref.data;
     expect(actual.shape).toEqual(filterShape);
     expect(relError(actual.data, expected)).toBeLessThan(TOLERANCE);
@@ -186,16 +240,30 @@ describe.each(cases)("gradient kernels match the cpu backend: %s", (c) => {
     const dyShape = [c.batch, oh, ow, c.cin * c.cout];
     const dy = { shape: dyShape, data: values(size(dyShape), 11) };
     const attrs = { strides: c.strides, pad: c.pad, filterShape };
-    const actual = await runOn("wasm", "DepthwiseConv2dNativeBackpropFilter", { x, dy }, {
-      ...attrs,
-      dilations: c.dilations,
-    });
-    const refShape = dilateFilter(new Float32Array(size(filterShape)), filterShape, c.dilations).shape;
-    const ref = await runOn("cpu", "DepthwiseConv2dNativeBackpropFilter", { x, dy }, {
-      ...attrs,
-      dilations: [1, 1],
-      filterShape: refShape,
-    });
+    const actual = await runOn(
+      "wasm",
+      "DepthwiseConv2dNativeBackpropFilter",
+      { x, dy },
+      {
+        ...attrs,
+        dilations: c.dilations,
+      },
+    );
+    const refShape = dilateFilter(
+      new Float32Array(size(filterShape)),
+      filterShape,
+      c.dilations,
+    ).shape;
+    const ref = await runOn(
+      "cpu",
+      "DepthwiseConv2dNativeBackpropFilter",
+      { x, dy },
+      {
+        ...attrs,
+        dilations: [1, 1],
+        filterShape: refShape,
+      },
+    );
     const expected = dilated ? undilateFilter(ref.data, refShape, c.dilations) : ref.data;
     expect(actual.shape).toEqual(filterShape);
     expect(relError(actual.data, expected)).toBeLessThan(TOLERANCE);
@@ -209,10 +277,15 @@ describe.each(cases)("gradient kernels match the cpu backend: %s", (c) => {
     const dyShape = [c.batch, oh, ow, c.cout];
     const dy = { shape: dyShape, data: values(size(dyShape), 17) };
     const attrs = { strides: c.strides, pad: c.pad, dataFormat: "NHWC", inputShape: xShape };
-    const actual = await runOn("wasm", "Conv2DBackpropInput", { dy, filter }, {
-      ...attrs,
-      dilations: c.dilations,
-    });
+    const actual = await runOn(
+      "wasm",
+      "Conv2DBackpropInput",
+      { dy, filter },
+      {
+        ...attrs,
+        dilations: c.dilations,
+      },
+    );
     const plain = dilateFilter(filter.data, filterShape, c.dilations);
     const ref = await runOn("cpu", "Conv2DBackpropInput", { dy, filter: plain }, attrs);
     expect(actual.shape).toEqual(xShape);
@@ -227,15 +300,25 @@ describe.each(cases)("gradient kernels match the cpu backend: %s", (c) => {
     const dyShape = [c.batch, oh, ow, c.cin * c.cout];
     const dy = { shape: dyShape, data: values(size(dyShape), 13) };
     const attrs = { strides: c.strides, pad: c.pad, inputShape: xShape };
-    const actual = await runOn("wasm", "DepthwiseConv2dNativeBackpropInput", { dy, filter }, {
-      ...attrs,
-      dilations: c.dilations,
-    });
+    const actual = await runOn(
+      "wasm",
+      "DepthwiseConv2dNativeBackpropInput",
+      { dy, filter },
+      {
+        ...attrs,
+        dilations: c.dilations,
+      },
+    );
     const plain = dilateFilter(filter.data, filterShape, c.dilations);
-    const ref = await runOn("cpu", "DepthwiseConv2dNativeBackpropInput", { dy, filter: plain }, {
-      ...attrs,
-      dilations: [1, 1],
-    });
+    const ref = await runOn(
+      "cpu",
+      "DepthwiseConv2dNativeBackpropInput",
+      { dy, filter: plain },
+      {
+        ...attrs,
+        dilations: [1, 1],
+      },
+    );
     expect(actual.shape).toEqual(xShape);
     expect(relError(actual.data, ref.data)).toBeLessThan(TOLERANCE);
     expect(actual.leakedDataIds).toBe(0);
@@ -272,7 +355,9 @@ describe.each(poolCases)("MaxPoolGrad matches the cpu backend: %j", (c) => {
   it("sends each gradient to the first maximum of its window, negative and tied windows included", async () => {
     const x = { shape: c.shape, data: poolInput(c) };
     await tf.setBackend("cpu");
-    const y = tf.tidy(() => tf.maxPool(tf.tensor4d(x.data, c.shape), c.filterSize, c.strides, c.pad));
+    const y = tf.tidy(() =>
+      tf.maxPool(tf.tensor4d(x.data, c.shape), c.filterSize, c.strides, c.pad),
+    );
     const yData = { shape: y.shape, data: (await y.data()) as Float32Array };
     y.dispose();
     const dy = { shape: yData.shape, data: values(size(yData.shape), 29) };

@@ -1,4 +1,9 @@
-import { getKernel, type KernelConfig, registerKernel, unregisterKernel } from "@tensorflow/tfjs-core";
+import {
+  getKernel,
+  type KernelConfig,
+  registerKernel,
+  unregisterKernel,
+} from "@tensorflow/tfjs-core";
 import { fasterWasmKernels, missingWasmKernels } from "./internal/conv-gradients.js";
 import { maxPoolGradConfig } from "./internal/max-pool-grad.js";
 
@@ -62,7 +67,8 @@ export function registerWasmGradients(
   if (options.replace ?? true) {
     for (const config of replacements) {
       if (isOurs(config)) continue;
-      if (getKernel(config.kernelName, "wasm") !== undefined) unregisterKernel(config.kernelName, "wasm");
+      if (getKernel(config.kernelName, "wasm") !== undefined)
+        unregisterKernel(config.kernelName, "wasm");
       registerKernel(config);
       result.replaced.push(config.kernelName);
     }

@@ -69,10 +69,14 @@ async function gradients(
     tf.losses.meanSquaredError(ys, model.apply(xs, { training: true }) as tf.Tensor),
   );
   const trainable = model.trainableWeights.map((w) => w.originalName);
-  const out = await Promise.all(trainable.map((name) => grads[name]?.data() as Promise<Float32Array>));
+  const out = await Promise.all(
+    trainable.map((name) => grads[name]?.data() as Promise<Float32Array>),
+  );
   tf.dispose([value, xs, ys, ...Object.values(grads)]);
   const leaked = tf.memory().numTensors - before;
-  const initial = await Promise.all(model.getWeights().map((w) => w.data() as Promise<Float32Array>));
+  const initial = await Promise.all(
+    model.getWeights().map((w) => w.data() as Promise<Float32Array>),
+  );
   model.dispose();
   return { grads: out, leaked, weights: initial };
 }
@@ -108,7 +112,9 @@ describe("training each layer type on wasm gives the cpu backend's gradients", (
     const scale = Math.max(...cpu.grads.map(maxAbs));
     expect(scale).toBeGreaterThan(0);
     for (let i = 0; i < cpu.grads.length; i++) {
-      expect(relError(wasm.grads[i] as Float32Array, cpu.grads[i] as Float32Array, scale)).toBeLessThan(1e-4);
+      expect(
+        relError(wasm.grads[i] as Float32Array, cpu.grads[i] as Float32Array, scale),
+      ).toBeLessThan(1e-4);
     }
     expect(wasm.leaked).toBe(0);
   });

@@ -56,8 +56,14 @@ export function classifyLoadError(info: CandidateInfo, error: unknown): LoadFail
       reason: `${pkg} is installed but a module it needs is missing (${missing ?? firstLine.trim()}): reinstall it.`,
     };
   }
-  if (isTensorflow && /lib(cudart|cudnn|cublas|cublasLt|cufft|curand|cusolver|cusparse)\S*\.so/i.test(message)) {
-    const lib = /lib(cudart|cudnn|cublas|cublasLt|cufft|curand|cusolver|cusparse)\S*\.so[.\d]*/i.exec(message)?.[0];
+  if (
+    isTensorflow &&
+    /lib(cudart|cudnn|cublas|cublasLt|cufft|curand|cusolver|cusparse)\S*\.so/i.test(message)
+  ) {
+    const lib =
+      /lib(cudart|cudnn|cublas|cublasLt|cufft|curand|cusolver|cusparse)\S*\.so[.\d]*/i.exec(
+        message,
+      )?.[0];
     return {
       code: "CUDA_MISSING",
       reason:
@@ -73,7 +79,12 @@ export function classifyLoadError(info: CandidateInfo, error: unknown): LoadFail
         `the download at install time failed; ${TFJS_NODE_REBUILD} (\`npm rebuild ${pkg}\`).`,
     };
   }
-  if (/invalid ELF header|wrong ELF class|undefined symbol|NODE_MODULE_VERSION|not a valid Win32|ERR_DLOPEN_FAILED/i.test(message) || code === "ERR_DLOPEN_FAILED") {
+  if (
+    /invalid ELF header|wrong ELF class|undefined symbol|NODE_MODULE_VERSION|not a valid Win32|ERR_DLOPEN_FAILED/i.test(
+      message,
+    ) ||
+    code === "ERR_DLOPEN_FAILED"
+  ) {
     return {
       code: "NATIVE_ADDON_BROKEN",
       reason:

@@ -138,7 +138,8 @@ function depthwiseConv2dNativeBackpropFilter({ inputs, backend, attrs }: KernelA
     );
     const cropped = scope.slice(conv, [0, 0, 0, 0], [1, kh, kw, channels * batch * multiplier]);
     const perImage = scope.reshape(cropped, [kh, kw, channels, batch, multiplier]);
-    const dW = batch === 1 ? perImage : scope.run("Sum", { x: perImage }, { axis: [3], keepDims: false });
+    const dW =
+      batch === 1 ? perImage : scope.run("Sum", { x: perImage }, { axis: [3], keepDims: false });
     return finish(scope, dW, [x, dy], filterShape);
   });
 }
@@ -148,11 +149,7 @@ function depthwiseConv2dNativeBackpropFilter({ inputs, backend, attrs }: KernelA
  * filter gives the input gradient: stride-1 zeros inserted between its rows and columns, then
  * padded (or cropped) so every input position sees the whole dilated filter.
  */
-function spreadOutputGradient(
-  scope: KernelScope,
-  dy: TensorInfo,
-  info: Conv2DInfo,
-): TensorInfo {
+function spreadOutputGradient(scope: KernelScope, dy: TensorInfo, info: Conv2DInfo): TensorInfo {
   const [batch, outHeight, outWidth, channels] = dy.shape as [number, number, number, number];
   const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
   let spread = dy;
@@ -259,7 +256,10 @@ function depthwiseConv2dNativeBackpropInput({ inputs, backend, attrs }: KernelAr
   });
 }
 
-function wasmKernel(kernelName: string, kernelFunc: (args: KernelArgs) => TensorInfo): KernelConfig {
+function wasmKernel(
+  kernelName: string,
+  kernelFunc: (args: KernelArgs) => TensorInfo,
+): KernelConfig {
   return { kernelName, backendName: "wasm", kernelFunc: kernelFunc as unknown as KernelFunc };
 }
 

@@ -1,4 +1,9 @@
-import { getKernel, type KernelBackend, type NamedAttrMap, type TensorInfo } from "@tensorflow/tfjs-core";
+import {
+  getKernel,
+  type KernelBackend,
+  type NamedAttrMap,
+  type TensorInfo,
+} from "@tensorflow/tfjs-core";
 
 /**
  * Runs other kernels of one backend from inside a kernel, without going through the op layer
@@ -13,7 +18,11 @@ export class KernelScope {
     private readonly backendName: string,
   ) {}
 
-  run(kernelName: string, inputs: Record<string, TensorInfo>, attrs: NamedAttrMap = {}): TensorInfo {
+  run(
+    kernelName: string,
+    inputs: Record<string, TensorInfo>,
+    attrs: NamedAttrMap = {},
+  ): TensorInfo {
     const kernel = getKernel(kernelName, this.backendName);
     if (kernel === undefined) {
       throw new Error(

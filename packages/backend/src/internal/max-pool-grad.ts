@@ -16,7 +16,8 @@ interface WasmBackendLike {
 
 function heapView(backend: WasmBackendLike, info: TensorInfo, size: number): Float32Array {
   const data = backend.dataIdMap.get(info.dataId);
-  if (data === undefined) throw new Error("trainkit MaxPoolGrad: tensor data is not on the wasm backend.");
+  if (data === undefined)
+    throw new Error("trainkit MaxPoolGrad: tensor data is not on the wasm backend.");
   // Read HEAPF32 only after every allocation: growing the wasm memory replaces the buffer.
   return backend.wasm.HEAPF32.subarray(data.memoryOffset / 4, data.memoryOffset / 4 + size);
 }
@@ -91,7 +92,8 @@ function maxPoolGrad({
         const dyBase = ((b * outHeight + oy) * outWidth + ox) * channels;
         for (let c = 0; c < channels; c++) {
           const index = bestIndex[c] as number;
-          if (index >= 0) dxData[index] = (dxData[index] as number) + (dyData[dyBase + c] as number);
+          if (index >= 0)
+            dxData[index] = (dxData[index] as number) + (dyData[dyBase + c] as number);
         }
       }
     }

@@ -1,0 +1,175 @@
+import * as tf from "@tensorflow/tfjs-core";
+import { afterEach, describe, expect, it } from "vitest";
+import { BackendError, describeBackend, initBackend } from "../src/index.js";
+import { AppDir, hasCompiler } from "./standins.js";
+
+const apps: AppDir[] = [];
+function app(): AppDir {
+  const dir = new AppDir();
+  apps.push(dir);
+  return dir;
+}
+
+afterEach(async () => {
+  for (const dir of apps.splice(0)) dir.remove();
+  if (tf.findBackendFactory("tensorflow") !== null) tf.removeBackend("tensorflow");
+  delete process.env.TRAINKIT_BACKEND;
+});
+
+async function rejection(promise: Promise<unknown>): Promise<BackendError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(BackendError);
+  return error as BackendError;
+}
+
+describe("initBackend: the ladder", () => {
+  it("falls through the tensorflow packages when they are absent and lands on wasm, saying why", async () => {
+    const choice = await initBackend({ resolveFrom: app().dir });
+    expect(choice.name).toBe("wasm");
+    expect(choice.device).toBe("cpu");
+    expect(tf.getBackend()).toBe("wasm");
+    expect(choice.tried.map((t) => [t.name, t.ok, t.code])).toEqual([
+      ["tensorflow-gpu", false, "NOT_INSTALLED"],
+      ["tensorflow-cpu", false, "NOT_INSTALLED"],
+      ["wasm", true, undefined],
+    ]);
+    expect(choice.tried[0]?.reason).toContain("npm i @tensorflow/tfjs-node-gpu");
+    expect(choice.tried[1]?.reason).toContain("npm i @tensorflow/tfjs-node");
+    expect(describeBackend(choice)).toMatch(/^Backend: wasm \(CPU\)/);
+    expect(describeBackend(choice)).toContain("skipped tensorflow-gpu");
+    // The wasm backend really trains conv nets: its gradient kernels are registered.
+    expect(tf.getKernel("Conv2DBackpropFilter", "wasm")).toBeDefined();
+  });
+
+  it("honours a custom order and ends on the plain cpu backend", async () => {
+    const choice = await initBackend({ order: ["cpu", "wasm"] });
+    expect(choice.name).toBe("cpu");
+    expect(tf.getBackend()).toBe("cpu");
+    expect(choice.tried).toEqual([
+      { name: "cpu", ok: true, reason: expect.stringContaining("plain JavaScript") },
+    ]);
+  });
+
+  it("reads TRAINKIT_BACKEND when no preference is passed", async () => {
+    process.env.TRAINKIT_BACKEND = "cpu";
+    expect((await initBackend()).name).toBe("cpu");
+  });
+});
+
+describe("initBackend: the tensorflow path", () => {
+  it("uses tfjs-node-gpu on the GPU when TensorFlow reports a GPU device", async () => {
+    const dir = app();
+    dir.tensorflowBackend("@tensorflow/tfjs-node-gpu", true);
+    const choice = await initBackend({ resolveFrom: dir.dir });
+    expect(choice).toMatchObject({
+      name: "tensorflow",
+      device: "gpu",
+      candidate: "tensorflow-gpu",
+    });
+    expect(choice.packageName).toBe("@tensorflow/tfjs-node-gpu");
+    expect(tf.getBackend()).toBe("tensorflow");
+  });
+
+  it("reports a GPU build that found no GPU, and runs it on the CPU", async () => {
+    const dir = app();
+    dir.tensorflowBackend("@tensorflow/tfjs-node-gpu", false);
+    const choice = await initBackend({ resolveFrom: dir.dir });
+    expect(choice.tried[0]).toMatchObject({ name: "tensorflow-gpu", ok: false, code: "NO_GPU" });
+    expect(choice.tried[0]?.reason).toMatch(/CUDA 11\.2 \/ cuDNN 8\.1/);
+    expect(choice).toMatchObject({
+      name: "tensorflow",
+      device: "cpu",
+      candidate: "tensorflow-cpu",
+    });
+    expect(choice.packageName).toBe("@tensorflow/tfjs-node-gpu");
+  });
+
+  it("uses tfjs-node on the CPU when only it is installed", async () => {
+    const dir = app();
+    dir.tensorflowBackend("@tensorflow/tfjs-node", false);
+    const choice = await initBackend({ resolveFrom: dir.dir });
+    expect(choice).toMatchObject({
+      name: "tensorflow",
+      device: "cpu",
+      candidate: "tensorflow-cpu",
+    });
+    expect(choice.tried[0]).toMatchObject({ name: "tensorflow-gpu", code: "NOT_INSTALLED" });
+  });
+});
+
+describe("initBackend: a backend asked for that cannot load is a clear error", () => {
+  it("names the package to install when it is absent", async () => {
+    const error = await rejection(
+      initBackend({ prefer: "tensorflow-gpu", resolveFrom: app().dir }),
+    );
+    expect(error.code).toBe("NOT_INSTALLED");
+    expect(error.message).toContain("'tensorflow-gpu'");
+    expect(error.message).toContain("npm i @tensorflow/tfjs-node-gpu@4.22.0");
+    expect(error.message).toContain("downloads libtensorflow");
+  });
+
+  it("says the install-time download failed when the native addon was never built", async () => {
+    const dir = app();
+    dir.tfjsNode("@tensorflow/tfjs-node", "missing");
+    const error = await rejection(initBackend({ prefer: "tensorflow-cpu", resolveFrom: dir.dir }));
+    expect(error.code).toBe("NATIVE_ADDON_MISSING");
+    expect(error.message).toContain("tfjs_binding.node");
+    expect(error.message).toContain("download at install time failed");
+    expect(error.message).toContain("npm rebuild @tensorflow/tfjs-node");
+  });
+
+  it("says the addon is corrupt when the dynamic loader rejects it", async () => {
+    const dir = app();
+    dir.tfjsNode("@tensorflow/tfjs-node-gpu", "corrupt");
+    const error = await rejection(initBackend({ prefer: "tensorflow", resolveFrom: dir.dir }));
+    expect(error.code).toBe("NATIVE_ADDON_BROKEN");
+    expect(error.message).toMatch(/invalid ELF header|file too short/);
+    expect(error.message).toContain("npm rebuild");
+  });
+
+  it.runIf(hasCompiler())(
+    "says libtensorflow is missing when the addon cannot find it",
+    async () => {
+      const dir = app();
+      dir.tfjsNode("@tensorflow/tfjs-node", { needs: "libtensorflow.so.2" });
+      const error = await rejection(
+        initBackend({ prefer: "tensorflow-cpu", resolveFrom: dir.dir }),
+      );
+      expect(error.code).toBe("LIBTENSORFLOW_MISSING");
+      expect(error.message).toContain("libtensorflow.so.2");
+      expect(error.message).toContain("download at install time failed");
+    },
+  );
+
+  it.runIf(hasCompiler())("names the CUDA library that is missing for the GPU build", async () => {
+    const dir = app();
+    dir.tfjsNode("@tensorflow/tfjs-node-gpu", { needs: "libcudart.so.11.0" });
+    const error = await rejection(initBackend({ prefer: "tensorflow-gpu", resolveFrom: dir.dir }));
+    expect(error.code).toBe("CUDA_MISSING");
+    expect(error.message).toContain("libcudart.so.11.0");
+    expect(error.message).toContain("CUDA 11.2 and cuDNN 8.1");
+  });
+
+  it("rejects an unknown backend name, listing the valid ones", async () => {
+    const error = await rejection(initBackend({ prefer: "webgl" as never }));
+    expect(error.code).toBe("INVALID_OPTION");
+    expect(error.message).toContain('"webgl"');
+    expect(error.message).toContain("'wasm'");
+  });
+
+  it("rejects an unknown TRAINKIT_BACKEND value, naming the variable", async () => {
+    process.env.TRAINKIT_BACKEND = "gpu";
+    const error = await rejection(initBackend());
+    expect(error.code).toBe("INVALID_OPTION");
+    expect(error.message).toContain("TRAINKIT_BACKEND");
+  });
+
+  it("rejects a thread count that is not a positive whole number", async () => {
+    const error = await rejection(initBackend({ prefer: "wasm", wasmThreads: 0 }));
+    expect(error.code).toBe("INVALID_OPTION");
+    expect(error.message).toContain("wasmThreads is 0");
+  });
+});
