@@ -1,3 +1,16 @@
+export {
+  type BatchInsteadOfDecay,
+  type BatchInsteadOfDecayOptions,
+  type BatchSizeRampOptions,
+  type BatchSizeSchedule,
+  type BatchSizeStepsOptions,
+  type BatchSizeUnit,
+  batchInsteadOfDecay,
+  batchSizeRamp,
+  batchSizeSteps,
+  linearScaledLr,
+  planEpochBatches,
+} from "./batch-size-schedules.js";
 export { type ConstantLRConfig, type ConstantLROptions, constantLR } from "./constant-lr.js";
 export {
   type CosineAnnealingLRConfig,
@@ -77,6 +90,11 @@ export {
   sequentialLR,
 } from "./sequential-lr.js";
 export { type StepLRConfig, type StepLROptions, stepLR } from "./step-lr.js";
+export {
+  type UnfreezeScheduleConfig,
+  type UnfreezeScheduleOptions,
+  unfreezeSchedule,
+} from "./unfreeze-schedule.js";
 export {
   type ConstantScheduleWithWarmupConfig,
   type CosineScheduleWithWarmupConfig,

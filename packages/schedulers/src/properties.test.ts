@@ -23,13 +23,17 @@ describe("one-cycle and cyclic reference points", () => {
     const want = [
       0.004, 0.00428138, 0.0295164, 0.1, 0.0999497, 0.0793893, 0.0500002, 5.07465e-5, 4e-7,
     ];
-    ks.forEach((k, i) => expect(rel(s(k), want[i] as number)).toBeLessThan(1e-5));
+    ks.forEach((k, i) => {
+      expect(rel(s(k), want[i] as number)).toBeLessThan(1e-5);
+    });
   });
   it("oneCycleLR three-phase", () => {
     const s = oneCycleLR({ maxLr: 0.1, totalSteps: 100, threePhase: true });
     const ks = [0, 29, 30, 58, 59, 70, 99];
     const want = [0.004, 0.1, 0.0997186, 0.004, 0.00399413, 0.00321253, 4e-7];
-    ks.forEach((k, i) => expect(rel(s(k), want[i] as number)).toBeLessThan(1e-5));
+    ks.forEach((k, i) => {
+      expect(rel(s(k), want[i] as number)).toBeLessThan(1e-5);
+    });
   });
   it("cyclicLR triangular2 halves the amplitude each cycle", () => {
     const s = cyclicLR({ baseLr: 0.01, maxLr: 0.1, stepSizeUp: 4 });
@@ -44,7 +48,9 @@ describe("one-cycle and cyclic reference points", () => {
   it("cosineAnnealingWarmRestarts restarts at t0 and t0 * (1 + tMult)", () => {
     const s = cosineAnnealingWarmRestarts({ lr: 0.1, t0: 3, tMult: 2, etaMin: 0.001 });
     const want = [0.1, 0.07525, 0.02575, 0.1, 0.093368, 0.07525, 0.0505, 0.02575, 0.0076317, 0.1];
-    seq(s, 0, 10).forEach((v, k) => expect(rel(v, want[k] as number)).toBeLessThan(1e-5));
+    seq(s, 0, 10).forEach((v, k) => {
+      expect(rel(v, want[k] as number)).toBeLessThan(1e-5);
+    });
   });
 });
 

@@ -13,6 +13,7 @@ import type { Schedule, ScheduleConfig } from "./schedule.js";
 import { ScheduleError } from "./schedule-error.js";
 import { sequentialLR } from "./sequential-lr.js";
 import { stepLR } from "./step-lr.js";
+import { unfreezeSchedule } from "./unfreeze-schedule.js";
 import {
   constantScheduleWithWarmup,
   cosineScheduleWithWarmup,
@@ -50,6 +51,7 @@ const FACTORIES: Record<string, Factory> = {
   sigmoidRamp,
   cyclicalRamp,
   competence,
+  unfreezeSchedule,
 };
 
 /** The `type` names `scheduleFromJSON` understands. */
