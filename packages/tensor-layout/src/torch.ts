@@ -1,0 +1,22 @@
+export {
+  type LoadTorchStateDictOptions,
+  type LoadTorchStateDictResult,
+  loadTorchStateDict,
+  type TorchAssignment,
+  type TorchPortWarning,
+  type TorchStateDict,
+} from "./load-torch-state-dict.js";
+export { type SamePadding, tfSamePadding } from "./same-padding.js";
+export { TorchPortError, type TorchPortErrorCode } from "./torch-port-error.js";
+export { type RawTensor, type TorchTensorLike } from "./torch-tensor.js";
+export {
+  batchNormConfigFromTorch,
+  convertBatchNorm2d,
+  convertConv2dWeight,
+  convertConvTranspose2dWeight,
+  convertDepthwiseConv2dWeight,
+  convertFlattenedLinearWeight,
+  convertLinearWeight,
+  type TfjsBatchNorm,
+  type TorchBatchNorm,
+} from "./torch-weights.js";
