@@ -1,5 +1,19 @@
 export type { AtomicWriteOptions } from "./atomic-write.js";
 export { isTempFileName, syncDirectory, writeFileAtomic } from "./atomic-write.js";
+export type { CheckpointErrorCode } from "./checkpoint-error.js";
+export { CheckpointError } from "./checkpoint-error.js";
+export type {
+  CheckpointInfo,
+  CheckpointKind,
+  StoredOptimizer,
+  StoredWeight,
+  TrainingState,
+} from "./checkpoint-format.js";
+export {
+  CHECKPOINT_FORMAT_VERSION,
+  readCheckpointInfo,
+  verifyCheckpoint,
+} from "./checkpoint-format.js";
 export type { SafetensorsDtype, TensorData } from "./dtypes.js";
 export {
   dtypeBitSize,
@@ -7,6 +21,8 @@ export {
   SAFETENSORS_DTYPES,
   typedArrayFor,
 } from "./dtypes.js";
+export type { ByteGroup, CheckpointExplanation } from "./explain-checkpoint.js";
+export { explainCheckpoint } from "./explain-checkpoint.js";
 export {
   bfloat16BitsToFloat32,
   float16BitsToFloat32,

@@ -186,27 +186,61 @@ function compareUtf8(a: string, b: string): number {
 }
 
 /**
- * Lays a file out exactly as the reference writer does: tensors sorted by dtype
- * (widest alignment first) then name, contiguous, `__metadata__` first, the JSON
- * header padded with spaces to a multiple of 8 so every tensor is aligned.
+ * The reference writer's tensor order: dtype (widest alignment first), then name by UTF-8 bytes.
+ * @internal
  */
-function prepare(
-  tensors: Record<string, TensorInput>,
-  metadata: Record<string, string> | undefined | null,
-): Prepared {
+export function compareForLayout(
+  a: { name: string; dtype: SafetensorsDtype },
+  b: { name: string; dtype: SafetensorsDtype },
+): number {
+  return dtypeRank(b.dtype) - dtypeRank(a.dtype) || compareUtf8(a.name, b.name);
+}
+
+/** One validated tensor in file order, as the internal writer consumes it. */
+export interface LaidOutTensor {
+  name: string;
+  dtype: SafetensorsDtype;
+  shape: readonly number[];
+  bytes: Uint8Array;
+}
+
+/**
+ * Validates tensors and orders them exactly as the reference writer does: by dtype
+ * (widest alignment first) then by name (UTF-8 bytes).
+ * @internal
+ */
+export function layoutTensors(tensors: Record<string, TensorInput>): LaidOutTensor[] {
   if (tensors === null || typeof tensors !== "object") {
     throw new SafetensorsError(
       "INVALID_TENSOR",
       `tensors is ${tensors === null ? "null" : typeof tensors}; pass an object mapping names to { dtype, shape, data }.`,
     );
   }
-  const meta = validateMetadata(metadata);
   const items = Object.entries(tensors).map(([name, t]) => ({
     name,
-    t,
+    dtype: t?.dtype,
+    shape: t?.shape,
     bytes: validateInput(name, t),
   }));
-  items.sort((a, b) => dtypeRank(b.t.dtype) - dtypeRank(a.t.dtype) || compareUtf8(a.name, b.name));
+  items.sort(compareForLayout);
+  return items;
+}
+
+/**
+ * The 8-byte prefix plus the JSON header for tensors already in file order:
+ * `__metadata__` first, contiguous offsets, spaces padding the JSON to a multiple of 8.
+ * @internal
+ */
+export function encodeHeader(
+  items: readonly {
+    name: string;
+    dtype: SafetensorsDtype;
+    shape: readonly number[];
+    byteLength: number;
+  }[],
+  metadata: Record<string, string> | undefined | null,
+): Uint8Array {
+  const meta = validateMetadata(metadata);
   let json = "{";
   let first = true;
   if (meta.length > 0) {
@@ -214,9 +248,9 @@ function prepare(
     first = false;
   }
   let offset = 0;
-  for (const { name, t, bytes } of items) {
-    const end = offset + bytes.byteLength;
-    json += `${first ? "" : ","}${JSON.stringify(name)}:{"dtype":"${t.dtype}","shape":[${t.shape.join(",")}],"data_offsets":[${offset},${end}]}`;
+  for (const { name, dtype, shape, byteLength } of items) {
+    const end = offset + byteLength;
+    json += `${first ? "" : ","}${JSON.stringify(name)}:{"dtype":"${dtype}","shape":[${shape.join(",")}],"data_offsets":[${offset},${end}]}`;
     first = false;
     offset = end;
   }
@@ -233,7 +267,21 @@ function prepare(
   new DataView(header.buffer).setBigUint64(0, BigInt(n), true);
   header.set(body, 8);
   header.fill(0x20, 8 + body.byteLength);
-  return { header, parts: items.map((i) => i.bytes), dataLength: offset };
+  return header;
+}
+
+function prepare(
+  tensors: Record<string, TensorInput>,
+  metadata: Record<string, string> | undefined | null,
+): Prepared {
+  validateMetadata(metadata);
+  const items = layoutTensors(tensors);
+  const header = encodeHeader(
+    items.map((i) => ({ ...i, byteLength: i.bytes.byteLength })),
+    metadata,
+  );
+  const parts = items.map((i) => i.bytes);
+  return { header, parts, dataLength: parts.reduce((s, p) => s + p.byteLength, 0) };
 }
 
 /** Serializes tensors (and an optional string metadata map) to safetensors bytes. */
@@ -372,13 +420,19 @@ export class SafetensorsFile {
     return { dtype: info.dtype, shape: info.shape.slice(), data };
   }
 
-  /** Reads every tensor with one read of the whole data region. */
-  async readAll(): Promise<ParsedSafetensors> {
+  /** The raw bytes of the whole data region (every tensor, in file order), in one read. */
+  async readDataRegion(): Promise<Uint8Array> {
     this.checkOpen();
     const { dataStart, dataLength } = this.header;
     const region = new Uint8Array(dataLength);
     const got = await readExactly(this.fh, region, dataStart);
     if (got !== dataLength) throw this.shrunk();
+    return region;
+  }
+
+  /** Reads every tensor with one read of the whole data region. */
+  async readAll(): Promise<ParsedSafetensors> {
+    const region = await this.readDataRegion();
     const tensors: Record<string, SafetensorsTensor> = Object.create(null);
     for (const [name, info] of Object.entries(this.header.tensors)) {
       tensors[name] = {
