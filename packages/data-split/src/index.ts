@@ -26,3 +26,11 @@ export { StratifiedKFold } from "./stratified-k-fold.js";
 export { StratifiedShuffleSplit } from "./stratified-shuffle-split.js";
 export { TimeSeriesSplit, type TimeSeriesSplitOptions } from "./time-series-split.js";
 export { type SplitOptions, type TrainTestPairs, trainTestSplit } from "./train-test-split.js";
+export { DistributedSampler, type DistributedSamplerOptions } from "./distributed-sampler.js";
+export {
+  type AssertDisjointOptions,
+  assertDisjoint,
+  assertNoDuplicateRows,
+  type DuplicateRow,
+  findDuplicateRows,
+} from "./leakage.js";
