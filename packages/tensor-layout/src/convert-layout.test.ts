@@ -75,7 +75,11 @@ describe("toNHWC / toNCHW on typed-array images", () => {
   });
 
   it("converts between any two layouts with the same axes", () => {
-    const y = convertLayout({ data: new Int32Array([1, 2, 3, 4, 5, 6]), shape: [1, 2, 3] }, "NHW", "NWH");
+    const y = convertLayout(
+      { data: new Int32Array([1, 2, 3, 4, 5, 6]), shape: [1, 2, 3] },
+      "NHW",
+      "NWH",
+    );
     expect(y.shape).toEqual([1, 3, 2]);
     expect(Array.from(y.data)).toEqual([1, 4, 2, 5, 3, 6]);
   });

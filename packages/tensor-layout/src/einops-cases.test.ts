@@ -34,34 +34,94 @@ describe.each(["rearrange", "reduce", "repeat"] as const)("%s matches einops", (
 
 /** Our code for each einops failure, and a piece of einops's cause our message must carry. */
 const expected: Record<string, { code: string; says: string }> = {
-  "a b c -> a b c [2,3]": { code: "RANK_MISMATCH", says: "Wrong shape: expected 3 dims. Received 2-dim tensor." },
-  "a b -> a b c [2,3]": { code: "UNMATCHED_IDENTIFIERS", says: "Identifiers only on one side of expression (should be on both): {c}" },
-  "a b c -> a b [2,3,4]": { code: "UNMATCHED_IDENTIFIERS", says: "Identifiers only on one side of expression (should be on both): {c}" },
-  "a b c d ... -> a b c d [1,2,3]": { code: "UNMATCHED_IDENTIFIERS", says: "(should be on both): {...}" },
-  "(a b) c -> a b c [5,3]": { code: "SHAPE_MISMATCH", says: "Shape mismatch, can't divide axis of length 5 in chunks of 2" },
-  "(a b) c -> a b c [6,3]": { code: "MISSING_AXIS_LENGTH", says: "Could not infer sizes for {a, b}" },
+  "a b c -> a b c [2,3]": {
+    code: "RANK_MISMATCH",
+    says: "Wrong shape: expected 3 dims. Received 2-dim tensor.",
+  },
+  "a b -> a b c [2,3]": {
+    code: "UNMATCHED_IDENTIFIERS",
+    says: "Identifiers only on one side of expression (should be on both): {c}",
+  },
+  "a b c -> a b [2,3,4]": {
+    code: "UNMATCHED_IDENTIFIERS",
+    says: "Identifiers only on one side of expression (should be on both): {c}",
+  },
+  "a b c d ... -> a b c d [1,2,3]": {
+    code: "UNMATCHED_IDENTIFIERS",
+    says: "(should be on both): {...}",
+  },
+  "(a b) c -> a b c [5,3]": {
+    code: "SHAPE_MISMATCH",
+    says: "Shape mismatch, can't divide axis of length 5 in chunks of 2",
+  },
+  "(a b) c -> a b c [6,3]": {
+    code: "MISSING_AXIS_LENGTH",
+    says: "Could not infer sizes for {a, b}",
+  },
   "a b -> a b [5,3]": { code: "SHAPE_MISMATCH", says: "Shape mismatch, 5 != 4" },
-  "(a b -> a b [6,3]": { code: "INVALID_PATTERN", says: 'Imbalanced parentheses in expression: "(a b"' },
+  "(a b -> a b [6,3]": {
+    code: "INVALID_PATTERN",
+    says: 'Imbalanced parentheses in expression: "(a b"',
+  },
   "(a b)) -> a b [6]": { code: "INVALID_PATTERN", says: "Brackets are not balanced" },
-  "(a (b c)) -> a b c [6]": { code: "INVALID_PATTERN", says: "Axis composition is one-level (brackets inside brackets not allowed)" },
+  "(a (b c)) -> a b c [6]": {
+    code: "INVALID_PATTERN",
+    says: "Axis composition is one-level (brackets inside brackets not allowed)",
+  },
   "a b -> (a (b)) [2,3]": { code: "INVALID_PATTERN", says: "Axis composition is one-level" },
   "a 1b -> a [2,3]": { code: "INVALID_PATTERN", says: "Invalid axis identifier: 1b" },
-  "a _pre -> a _pre [2,3]": { code: "INVALID_PATTERN", says: "Invalid axis identifier: _pre; an axis name must not start or end with an underscore" },
+  "a _pre -> a _pre [2,3]": {
+    code: "INVALID_PATTERN",
+    says: "Invalid axis identifier: _pre; an axis name must not start or end with an underscore",
+  },
   "a ...pre -> a [2,3]": { code: "INVALID_PATTERN", says: "Invalid axis identifier: ...pre" },
-  "a ... ... -> a [2,3]": { code: "INVALID_PATTERN", says: "may contain dots only inside one ellipsis (...)" },
-  "a .. -> a [2,3]": { code: "INVALID_PATTERN", says: "may contain dots only inside one ellipsis (...)" },
-  "a a -> a [2,3]": { code: "INVALID_PATTERN", says: 'Indexing expression contains duplicate dimension "a"' },
-  "a b -> a ... b [2,3]": { code: "INVALID_PATTERN", says: "Ellipsis found in right side, but not left side of a pattern" },
-  "a (...) -> a ... [2,3]": { code: "INVALID_PATTERN", says: "Ellipsis inside parenthesis in the left side is not allowed" },
-  "(a 2) -> a [6]": { code: "ANONYMOUS_AXIS", says: "Non-unitary anonymous axes are not supported in rearrange (exception is length 1)" },
+  "a ... ... -> a [2,3]": {
+    code: "INVALID_PATTERN",
+    says: "may contain dots only inside one ellipsis (...)",
+  },
+  "a .. -> a [2,3]": {
+    code: "INVALID_PATTERN",
+    says: "may contain dots only inside one ellipsis (...)",
+  },
+  "a a -> a [2,3]": {
+    code: "INVALID_PATTERN",
+    says: 'Indexing expression contains duplicate dimension "a"',
+  },
+  "a b -> a ... b [2,3]": {
+    code: "INVALID_PATTERN",
+    says: "Ellipsis found in right side, but not left side of a pattern",
+  },
+  "a (...) -> a ... [2,3]": {
+    code: "INVALID_PATTERN",
+    says: "Ellipsis inside parenthesis in the left side is not allowed",
+  },
+  "(a 2) -> a [6]": {
+    code: "ANONYMOUS_AXIS",
+    says: "Non-unitary anonymous axes are not supported in rearrange (exception is length 1)",
+  },
   "a b -> a b [2,3]": { code: "UNUSED_AXIS_LENGTH", says: "Axis c is not used in transform" },
-  "a b -> b a [2,3]": { code: "INVALID_AXIS_LENGTH", says: "Length of axis a must be a positive integer, got 0" },
+  "a b -> b a [2,3]": {
+    code: "INVALID_AXIS_LENGTH",
+    says: "Length of axis a must be a positive integer, got 0",
+  },
   "a b -> a b $ [2,3]": { code: "INVALID_PATTERN", says: "Unknown character '$'" },
-  "a b 0 -> a b [2,3,0]": { code: "ANONYMOUS_AXIS", says: "Anonymous axis should have positive length, not 0" },
-  "a b -> a [2,3]": { code: "UNKNOWN_REDUCTION", says: 'Unknown reduction "median". Expect one of {min, max, sum, mean, prod, any, all}' },
+  "a b 0 -> a b [2,3,0]": {
+    code: "ANONYMOUS_AXIS",
+    says: "Anonymous axis should have positive length, not 0",
+  },
+  "a b -> a [2,3]": {
+    code: "UNKNOWN_REDUCTION",
+    says: 'Unknown reduction "median". Expect one of {min, max, sum, mean, prod, any, all}',
+  },
   "a b -> a c [2,3]": { code: "UNMATCHED_IDENTIFIERS", says: "Unexpected identifiers on the" },
-  "a (b 2) -> a b [2,3]": { code: "SHAPE_MISMATCH", says: "Shape mismatch, can't divide axis of length 3 in chunks of 2" },
-  "a b -> b [2,3]": { code: "UNMATCHED_IDENTIFIERS", says: "Unexpected identifiers on the left side of repeat: {a}" },
+  "a (b 2) -> a b [2,3]": {
+    code: "SHAPE_MISMATCH",
+    says: "Shape mismatch, can't divide axis of length 3 in chunks of 2",
+  },
+  "a b -> b [2,3]": {
+    code: "UNMATCHED_IDENTIFIERS",
+    says: "Unexpected identifiers on the left side of repeat: {a}",
+  },
 };
 
 describe("errors where einops raises", () => {

@@ -174,9 +174,11 @@ function flattenedActivation(dense: Layer): number[] | undefined {
   while (prev !== undefined && ORDER_PRESERVING.has(prev.getClassName())) prev = inboundLayer(prev);
   if (prev === undefined || prev.getClassName() !== "Flatten") return undefined;
   const shape = inputShapeOf(prev);
-  if (shape === undefined || shape.length < 4 || shape.slice(1).some((d) => d === null)) return undefined;
+  if (shape === undefined || shape.length < 4 || shape.slice(1).some((d) => d === null))
+    return undefined;
   const dims = shape.slice(1) as number[];
-  const channelsFirst = (prev.getConfig() as { dataFormat?: string }).dataFormat === "channelsFirst";
+  const channelsFirst =
+    (prev.getConfig() as { dataFormat?: string }).dataFormat === "channelsFirst";
   // Keras/tfjs flatten order is spatial..., C for both data formats.
   return channelsFirst ? dims : [dims[dims.length - 1] as number, ...dims.slice(0, -1)];
 }
@@ -221,7 +223,12 @@ function warnSamePadding(layer: Layer, warn: (w: TorchPortWarning) => void): voi
     return;
   }
   const pads = [0, 1].map((i) =>
-    tfSamePadding(spatial[i] as number, kernel[i] as number, strides[i] as number, dilation[i] as number),
+    tfSamePadding(
+      spatial[i] as number,
+      kernel[i] as number,
+      strides[i] as number,
+      dilation[i] as number,
+    ),
   );
   if (!pads.some((p) => p.asymmetric)) return;
   const [h, w] = pads as [ReturnType<typeof tfSamePadding>, ReturnType<typeof tfSamePadding>];
@@ -270,7 +277,9 @@ export function loadTorchStateDict(
       : "";
   const layers = weightedLayers(model);
   if (modules.length !== layers.length) {
-    const torchList = modules.map((m) => `${m.prefix || "(root)"} (${[...m.params.keys()].join(", ")})`);
+    const torchList = modules.map(
+      (m) => `${m.prefix || "(root)"} (${[...m.params.keys()].join(", ")})`,
+    );
     const tfList = layers.map((l) => `${l.name} (${l.getClassName()})`);
     const i = Math.min(modules.length, layers.length);
     const first =
@@ -294,7 +303,12 @@ export function loadTorchStateDict(
       const values: Tensor[] = new Array(layer.weights.length);
       const used = new Set<string>();
 
-      const take = (param: string, weightIndex: number, conversion: string, convert: (w: TorchTensorLike, key: string) => Tensor): void => {
+      const take = (
+        param: string,
+        weightIndex: number,
+        conversion: string,
+        convert: (w: TorchTensorLike, key: string) => Tensor,
+      ): void => {
         const entry = mod.params.get(param);
         const tfName = layer.weights[weightIndex]?.name ?? `${layer.name}/#${weightIndex}`;
         if (entry === undefined) {
@@ -358,7 +372,9 @@ export function loadTorchStateDict(
         }
         case "DepthwiseConv2D": {
           const multiplier = (tfShapes[0] as number[])[3] as number;
-          take("weight", 0, "(c m) 1 h w -> h w c m", (w, key) => convertDepthwiseConv2dWeight(w, multiplier, key));
+          take("weight", 0, "(c m) 1 h w -> h w c m", (w, key) =>
+            convertDepthwiseConv2dWeight(w, multiplier, key),
+          );
           if (layer.weights.length > 1) take("bias", 1, "copy", plain);
           break;
         }
@@ -375,7 +391,10 @@ export function loadTorchStateDict(
             take(
               "weight",
               0,
-              `o (c ${names}) -> (${names} c) o with c=${c}, ${names.split(" ").map((n, k) => `${n}=${spatial[k]}`).join(", ")}`,
+              `o (c ${names}) -> (${names} c) o with c=${c}, ${names
+                .split(" ")
+                .map((n, k) => `${n}=${spatial[k]}`)
+                .join(", ")}`,
               (w, key) => convertFlattenedLinearWeight(w, activation, key),
             );
           } else {
@@ -385,9 +404,18 @@ export function loadTorchStateDict(
           break;
         }
         case "BatchNormalization": {
-          const config = layer.getConfig() as { epsilon?: number; momentum?: number; axis?: number };
+          const config = layer.getConfig() as {
+            epsilon?: number;
+            momentum?: number;
+            axis?: number;
+          };
           const rank = inputShapeOf(layer)?.length;
-          if (config.axis !== -1 && config.axis !== undefined && rank !== undefined && config.axis !== rank - 1) {
+          if (
+            config.axis !== -1 &&
+            config.axis !== undefined &&
+            rank !== undefined &&
+            config.axis !== rank - 1
+          ) {
             throw new TorchPortError(
               "UNSUPPORTED_LAYER",
               `tfjs layer ${layer.name} normalizes axis ${config.axis}; PyTorch BatchNorm2d weights are per channel and this model is expected channels-last (axis -1).`,

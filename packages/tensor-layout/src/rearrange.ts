@@ -14,7 +14,11 @@ import { prepareRecipe } from "./internal/einops-recipe.js";
  * Returns a new tensor; the input is not disposed.
  * @throws {EinopsError} with the pattern, input shape and cause.
  */
-export function rearrange(x: Tensor, pattern: string, axesLengths: Record<string, number> = {}): Tensor {
+export function rearrange(
+  x: Tensor,
+  pattern: string,
+  axesLengths: Record<string, number> = {},
+): Tensor {
   const recipe = prepareRecipe("rearrange", "rearrange", pattern, x.shape, axesLengths);
   return applyRecipe(x, recipe);
 }

@@ -12,7 +12,11 @@ import { prepareRecipe } from "./internal/einops-recipe.js";
  * Returns a new tensor; the input is not disposed.
  * @throws {EinopsError} with the pattern, input shape and cause.
  */
-export function repeat(x: Tensor, pattern: string, axesLengths: Record<string, number> = {}): Tensor {
+export function repeat(
+  x: Tensor,
+  pattern: string,
+  axesLengths: Record<string, number> = {},
+): Tensor {
   const recipe = prepareRecipe("repeat", "repeat", pattern, x.shape, axesLengths);
   return applyRecipe(x, recipe);
 }

@@ -23,7 +23,12 @@ export interface SamePadding {
  * `tf.layers.zeroPadding2d({ padding: [[p, p], [p, p]] })` followed by the conv with
  * `padding: 'valid'`.
  */
-export function tfSamePadding(inSize: number, kernelSize: number, stride = 1, dilation = 1): SamePadding {
+export function tfSamePadding(
+  inSize: number,
+  kernelSize: number,
+  stride = 1,
+  dilation = 1,
+): SamePadding {
   const outSize = Math.ceil(inSize / stride);
   const effective = (kernelSize - 1) * dilation + 1;
   const total = Math.max((outSize - 1) * stride + effective - inSize, 0);

@@ -6,7 +6,13 @@ function fmt(shape: readonly number[]): string {
   return `[${shape.join(", ")}]`;
 }
 
-function expectRank(w: TorchTensorLike, rank: number, what: string, layout: string, name: string): number[] {
+function expectRank(
+  w: TorchTensorLike,
+  rank: number,
+  what: string,
+  layout: string,
+  name: string,
+): number[] {
   const shape = shapeOf(w);
   if (shape.length !== rank) {
     throw new TorchPortError(
@@ -37,19 +43,24 @@ export function convertDepthwiseConv2dWeight(
   depthMultiplier = 1,
   name = "depthwise Conv2d weight",
 ): Tensor {
-  const [outChannels, one, kh, kw] = expectRank(w, 4, "depthwise Conv2d", "[C·M, 1, kh, kw]", name) as [
-    number,
-    number,
-    number,
-    number,
-  ];
+  const [outChannels, one, kh, kw] = expectRank(
+    w,
+    4,
+    "depthwise Conv2d",
+    "[C·M, 1, kh, kw]",
+    name,
+  ) as [number, number, number, number];
   if (one !== 1) {
     throw new TorchPortError(
       "SHAPE_MISMATCH",
       `${name} has shape ${fmt(shapeOf(w))}: dimension 1 is ${one}, but a depthwise Conv2d (groups = in_channels) has 1 input channel per group; a groups=1 Conv2d maps to a tfjs conv2d (convertConv2dWeight).`,
     );
   }
-  if (!Number.isInteger(depthMultiplier) || depthMultiplier < 1 || outChannels % depthMultiplier !== 0) {
+  if (
+    !Number.isInteger(depthMultiplier) ||
+    depthMultiplier < 1 ||
+    outChannels % depthMultiplier !== 0
+  ) {
     throw new TorchPortError(
       "INVALID_ARGUMENT",
       `Depth multiplier ${depthMultiplier} does not divide the ${outChannels} output channels of ${name}; pass out_channels / in_channels of the PyTorch layer.`,
@@ -65,7 +76,10 @@ export function convertDepthwiseConv2dWeight(
  * PyTorch `ConvTranspose2d` weight `[in, out, kh, kw]` (groups = 1) → tfjs `conv2dTranspose`
  * kernel `[kh, kw, out, in]` (einops: `i o h w -> h w o i`). Returns a new tensor.
  */
-export function convertConvTranspose2dWeight(w: TorchTensorLike, name = "ConvTranspose2d weight"): Tensor {
+export function convertConvTranspose2dWeight(
+  w: TorchTensorLike,
+  name = "ConvTranspose2d weight",
+): Tensor {
   expectRank(w, 4, "ConvTranspose2d", "[in, out, kh, kw]", name);
   return tidy(() => transpose(toFloatTensor(w, name), [2, 3, 1, 0]));
 }
@@ -106,7 +120,10 @@ export function convertFlattenedLinearWeight(
   // [out, C, S1..Sk] -> [S1..Sk, C, out]
   const perm = [...Array.from({ length: rank - 1 }, (_, i) => i + 2), 1, 0];
   return tidy(() =>
-    reshape(transpose(reshape(toFloatTensor(w, name), [out, ...activationShape]), perm), [features, out]),
+    reshape(transpose(reshape(toFloatTensor(w, name), [out, ...activationShape]), perm), [
+      features,
+      out,
+    ]),
   );
 }
 

@@ -8,7 +8,7 @@ export {
 } from "./load-torch-state-dict.js";
 export { type SamePadding, tfSamePadding } from "./same-padding.js";
 export { TorchPortError, type TorchPortErrorCode } from "./torch-port-error.js";
-export { type RawTensor, type TorchTensorLike } from "./torch-tensor.js";
+export type { RawTensor, TorchTensorLike } from "./torch-tensor.js";
 export {
   batchNormConfigFromTorch,
   convertBatchNorm2d,

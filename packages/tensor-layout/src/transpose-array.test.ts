@@ -16,7 +16,8 @@ function naiveTranspose(data: ArrayLike<number>, shape: number[], perm: number[]
       rem = Math.floor(rem / (shape[d] as number));
     }
     let o = 0;
-    for (let d = 0; d < perm.length; d++) o = o * (outShape[d] as number) + (inIdx[perm[d] as number] as number);
+    for (let d = 0; d < perm.length; d++)
+      o = o * (outShape[d] as number) + (inIdx[perm[d] as number] as number);
     out[o] = data[flat] as number;
   }
   return out;
@@ -43,7 +44,15 @@ describe("transposeArray", () => {
     expect(Array.from(chw)).toEqual([1, 4, 7, 10, 2, 5, 8, 11, 3, 6, 9, 12]);
   });
 
-  const shapes: number[][] = [[5], [3, 7], [2, 3, 4], [1, 3, 1, 5], [2, 33, 3, 40], [3, 9, 1, 70], [2, 2, 3, 2, 3]];
+  const shapes: number[][] = [
+    [5],
+    [3, 7],
+    [2, 3, 4],
+    [1, 3, 1, 5],
+    [2, 33, 3, 40],
+    [3, 9, 1, 70],
+    [2, 2, 3, 2, 3],
+  ];
   for (const shape of shapes) {
     for (const perm of permutationsOf(shape.length)) {
       it(`matches the definition for shape [${shape}] perm [${perm}]`, () => {
@@ -85,10 +94,17 @@ describe("transposeArray", () => {
   it("moves 64-bit integers exactly, including bit patterns that look like NaN", () => {
     const shape = [2, 3, 5];
     const n = shape.reduce((a, b) => a * b, 1);
-    const x = BigInt64Array.from({ length: n }, (_, i) => 0x7ff0_0000_0000_0001n + BigInt(i) * 0x1_0000_0001n);
+    const x = BigInt64Array.from(
+      { length: n },
+      (_, i) => 0x7ff0_0000_0000_0001n + BigInt(i) * 0x1_0000_0001n,
+    );
     const y = transposeArray(x, shape, [2, 0, 1]);
     expect(y).toBeInstanceOf(BigInt64Array);
-    const idx = naiveTranspose(Array.from({ length: n }, (_, i) => i), shape, [2, 0, 1]);
+    const idx = naiveTranspose(
+      Array.from({ length: n }, (_, i) => i),
+      shape,
+      [2, 0, 1],
+    );
     expect(Array.from(y)).toEqual(idx.map((i) => x[i]));
   });
 
@@ -96,7 +112,9 @@ describe("transposeArray", () => {
     const bits = Uint32Array.from([0x7fc00001, 0xffc00123, 0x7f800001, 1, 2, 3]);
     const x = new Float32Array(bits.buffer);
     const y = transposeArray(x, [2, 3], [1, 0]);
-    expect(Array.from(new Uint32Array(y.buffer))).toEqual([0x7fc00001, 1, 0xffc00123, 2, 0x7f800001, 3]);
+    expect(Array.from(new Uint32Array(y.buffer))).toEqual([
+      0x7fc00001, 1, 0xffc00123, 2, 0x7f800001, 3,
+    ]);
   });
 
   it("writes into a given output array and works on subarray views", () => {
@@ -122,18 +140,29 @@ describe("transposeArray", () => {
     }
     expect(error).toBeInstanceOf(LayoutError);
     expect((error as LayoutError).code).toBe("DATA_SIZE_MISMATCH");
-    expect((error as LayoutError).message).toContain("Shape [2, 3] holds 6 elements but the array has 10");
+    expect((error as LayoutError).message).toContain(
+      "Shape [2, 3] holds 6 elements but the array has 10",
+    );
   });
 
   it("rejects a bad dimension, a bad permutation and a wrong output array", () => {
-    expect(() => transposeArray(new Float32Array(6), [2, -3], [1, 0])).toThrow(/non-negative integer, got -3/);
+    expect(() => transposeArray(new Float32Array(6), [2, -3], [1, 0])).toThrow(
+      /non-negative integer, got -3/,
+    );
     expect(() => transposeArray(new Float32Array(6), [2, 3], [0, 0])).toThrow(LayoutError);
-    expect(() => transposeArray(new Float32Array(6), [2, 3], [0, 0])).toThrow(/Invalid permutation \[0, 0\]/);
+    expect(() => transposeArray(new Float32Array(6), [2, 3], [0, 0])).toThrow(
+      /Invalid permutation \[0, 0\]/,
+    );
     expect(() => transposeArray(new Float32Array(6), [2, 3], [1, 0], new Float32Array(5))).toThrow(
       /Output array is a Float32Array of length 5; expected a Float32Array of length 6/,
     );
     expect(() =>
-      transposeArray(new Float32Array(6), [2, 3], [1, 0], new Int32Array(6) as unknown as Float32Array),
+      transposeArray(
+        new Float32Array(6),
+        [2, 3],
+        [1, 0],
+        new Int32Array(6) as unknown as Float32Array,
+      ),
     ).toThrow(/Output array is a Int32Array/);
   });
 });

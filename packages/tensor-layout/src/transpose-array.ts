@@ -250,7 +250,10 @@ function rowMajorStrides(shape: readonly number[]): number[] {
  * Drops size-1 axes and merges axes that are adjacent, in the same order, in both input and
  * output. Returns the reduced input shape and the permutation over it.
  */
-function simplify(shape: readonly number[], perm: readonly number[]): { sizes: number[]; perm: number[] } {
+function simplify(
+  shape: readonly number[],
+  perm: readonly number[],
+): { sizes: number[]; perm: number[] } {
   // Compressed index of each input axis longer than 1.
   const compressed = new Map<number, number>();
   const lengths: number[] = [];

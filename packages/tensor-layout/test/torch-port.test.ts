@@ -15,14 +15,39 @@ import { loadTorchFixture, relativeError } from "./helpers/torch-fixtures.js";
 function smallCnn(stride2: "recipe" | "same"): tfl.LayersModel {
   return tfl.sequential({
     layers: [
-      tfl.layers.conv2d({ inputShape: [16, 12, 3], filters: 8, kernelSize: 3, padding: "same", activation: "relu" }),
+      tfl.layers.conv2d({
+        inputShape: [16, 12, 3],
+        filters: 8,
+        kernelSize: 3,
+        padding: "same",
+        activation: "relu",
+      }),
       tfl.layers.maxPooling2d({ poolSize: 2 }),
       ...(stride2 === "recipe"
         ? [
-            tfl.layers.zeroPadding2d({ padding: [[1, 1], [1, 1]] }),
-            tfl.layers.conv2d({ filters: 16, kernelSize: 3, strides: 2, padding: "valid", activation: "relu" }),
+            tfl.layers.zeroPadding2d({
+              padding: [
+                [1, 1],
+                [1, 1],
+              ],
+            }),
+            tfl.layers.conv2d({
+              filters: 16,
+              kernelSize: 3,
+              strides: 2,
+              padding: "valid",
+              activation: "relu",
+            }),
           ]
-        : [tfl.layers.conv2d({ filters: 16, kernelSize: 3, strides: 2, padding: "same", activation: "relu" })]),
+        : [
+            tfl.layers.conv2d({
+              filters: 16,
+              kernelSize: 3,
+              strides: 2,
+              padding: "same",
+              activation: "relu",
+            }),
+          ]),
       tfl.layers.flatten(),
       tfl.layers.dense({ units: 10 }),
     ],
@@ -35,13 +60,25 @@ function bnDepthwiseCnn(): tfl.LayersModel {
   const bn = batchNormConfigFromTorch({ eps: 1e-5, momentum: 0.1 });
   return tfl.sequential({
     layers: [
-      tfl.layers.conv2d({ inputShape: [10, 8, 3], filters: 8, kernelSize: 3, padding: "same", useBias: false }),
+      tfl.layers.conv2d({
+        inputShape: [10, 8, 3],
+        filters: 8,
+        kernelSize: 3,
+        padding: "same",
+        useBias: false,
+      }),
       tfl.layers.batchNormalization(bn),
       tfl.layers.reLU(),
       tfl.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, padding: "same" }),
       tfl.layers.batchNormalization(bn),
       tfl.layers.reLU(),
-      tfl.layers.conv2dTranspose({ filters: 4, kernelSize: 2, strides: 2, padding: "valid", activation: "relu" }),
+      tfl.layers.conv2dTranspose({
+        filters: 4,
+        kernelSize: 2,
+        strides: 2,
+        padding: "valid",
+        activation: "relu",
+      }),
       tfl.layers.averagePooling2d({ poolSize: 4 }),
       tfl.layers.flatten(),
       tfl.layers.dense({ units: 6 }),
@@ -49,14 +86,20 @@ function bnDepthwiseCnn(): tfl.LayersModel {
   });
 }
 
-function predict(model: tfl.LayersModel, input: { data: Float32Array; shape: number[] }): Float32Array {
+function predict(
+  model: tfl.LayersModel,
+  input: { data: Float32Array; shape: number[] },
+): Float32Array {
   return tf.tidy(() => {
     const x = toNHWC(tf.tensor(input.data, input.shape), "NCHW");
     return (model.predict(x) as tf.Tensor).dataSync() as Float32Array;
   });
 }
 
-function collectWarnings(): { warnings: TorchPortWarning[]; onWarning: (w: TorchPortWarning) => void } {
+function collectWarnings(): {
+  warnings: TorchPortWarning[];
+  onWarning: (w: TorchPortWarning) => void;
+} {
   const warnings: TorchPortWarning[] = [];
   return { warnings, onWarning: (w) => warnings.push(w) };
 }
@@ -146,7 +189,13 @@ describe("porting real PyTorch models (fixtures made by scripts/make-torch-fixtu
     const fx = await loadTorchFixture("bn-depthwise-cnn");
     const model = tfl.sequential({
       layers: [
-        tfl.layers.conv2d({ inputShape: [10, 8, 3], filters: 8, kernelSize: 3, padding: "same", useBias: false }),
+        tfl.layers.conv2d({
+          inputShape: [10, 8, 3],
+          filters: 8,
+          kernelSize: 3,
+          padding: "same",
+          useBias: false,
+        }),
         tfl.layers.batchNormalization(),
         tfl.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, padding: "same" }),
         tfl.layers.batchNormalization(batchNormConfigFromTorch()),
@@ -159,8 +208,12 @@ describe("porting real PyTorch models (fixtures made by scripts/make-torch-fixtu
     const { warnings, onWarning } = collectWarnings();
     loadTorchStateDict(model, fx.stateDict, { order: fx.keys, onWarning });
     expect(warnings.map((w) => w.code)).toEqual(["BATCHNORM_EPSILON", "BATCHNORM_MOMENTUM"]);
-    expect(warnings[0]?.message).toContain("has epsilon 0.001 but PyTorch BatchNorm2d module bn1 uses eps 0.00001");
-    expect(warnings[1]?.message).toContain("momentum 0.99; PyTorch momentum 0.1 means tfjs momentum 0.9");
+    expect(warnings[0]?.message).toContain(
+      "has epsilon 0.001 but PyTorch BatchNorm2d module bn1 uses eps 0.00001",
+    );
+    expect(warnings[1]?.message).toContain(
+      "momentum 0.99; PyTorch momentum 0.1 means tfjs momentum 0.9",
+    );
     model.dispose();
   });
 

@@ -1,5 +1,10 @@
 import { EinopsError, type EinopsErrorCode } from "../einops-error.js";
-import { axisNameProblem, ELLIPSIS, type ParsedExpression, parseExpression } from "./parse-expression.js";
+import {
+  axisNameProblem,
+  ELLIPSIS,
+  type ParsedExpression,
+  parseExpression,
+} from "./parse-expression.js";
 
 export type EinopsOperation = "rearrange" | "reduce" | "repeat";
 
@@ -136,7 +141,8 @@ function build(
   const known = new Map<string, number>();
   for (const [name, length] of Object.entries(axesLengths)) {
     const problem = axisNameProblem(name);
-    if (problem !== undefined) fail("INVALID_PATTERN", `Invalid name for an axis: ${name}; ${problem}.`);
+    if (problem !== undefined)
+      fail("INVALID_PATTERN", `Invalid name for an axis: ${name}; ${problem}.`);
     if (!Number.isInteger(length) || length < 1) {
       fail(
         "INVALID_AXIS_LENGTH",
@@ -159,10 +165,7 @@ function build(
   if (left.hasEllipsis) {
     const others = left.composition.length - 1;
     if (ndim < others) {
-      fail(
-        "RANK_MISMATCH",
-        `Wrong shape: expected >=${others} dims. Received ${ndim}-dim tensor.`,
-      );
+      fail("RANK_MISMATCH", `Wrong shape: expected >=${others} dims. Received ${ndim}-dim tensor.`);
     }
     ellipsisAxes = Array.from({ length: ndim - others }, (_, i) => `${ELLIPSIS}${i}`);
   } else if (ndim !== left.composition.length) {
@@ -184,7 +187,9 @@ function build(
         `Could not infer sizes for ${fmtSet(unknown)}; pass the lengths of all but one, e.g. { ${unknown[1]}: 2 }.`,
       );
     }
-    const product = group.filter((a) => known.has(a)).reduce((p, a) => p * (known.get(a) as number), 1);
+    const product = group
+      .filter((a) => known.has(a))
+      .reduce((p, a) => p * (known.get(a) as number), 1);
     if (unknown.length === 0) {
       if (length !== product) fail("SHAPE_MISMATCH", `Shape mismatch, ${length} != ${product}.`);
     } else {

@@ -18,7 +18,8 @@ export async function loadTorchFixture(name: string): Promise<TorchFixture> {
   const keys = JSON.parse(weights.metadata.state_dict_keys ?? "[]") as string[];
   const input = io.tensors.input;
   const output = io.tensors.output;
-  if (input === undefined || output === undefined) throw new Error(`${name}-io.safetensors lacks input/output`);
+  if (input === undefined || output === undefined)
+    throw new Error(`${name}-io.safetensors lacks input/output`);
   return { stateDict: weights.tensors, keys, input, output, metadata: weights.metadata };
 }
 

@@ -1,0 +1,256 @@
+import * as tf from "@tensorflow/tfjs-core";
+import * as tfl from "@tensorflow/tfjs-layers";
+import { describe, expect, it } from "vitest";
+import { loadTorchStateDict, type TorchStateDict } from "./load-torch-state-dict.js";
+import { TorchPortError } from "./torch-port-error.js";
+
+const quiet = { onWarning: () => {} };
+
+function raw(shape: number[], fill = 0.5) {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return { dtype: "F32", shape, data: new Float32Array(n).fill(fill) };
+}
+
+function convDense(useBias = true): tfl.LayersModel {
+  return tfl.sequential({
+    layers: [
+      tfl.layers.conv2d({
+        inputShape: [4, 4, 2],
+        filters: 3,
+        kernelSize: 3,
+        padding: "same",
+        useBias,
+      }),
+      tfl.layers.flatten(),
+      tfl.layers.dense({ units: 2 }),
+    ],
+  });
+}
+
+function goodDict(): Record<string, ReturnType<typeof raw>> {
+  return {
+    "conv.weight": raw([3, 2, 3, 3]),
+    "conv.bias": raw([3]),
+    "fc.weight": raw([2, 48]),
+    "fc.bias": raw([2]),
+  };
+}
+
+function catchPortError(fn: () => unknown): TorchPortError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(TorchPortError);
+    return e as TorchPortError;
+  }
+  throw new Error("expected a TorchPortError");
+}
+
+describe("loadTorchStateDict", () => {
+  it("accepts a record, a Map or an array of entries, and tfjs tensors as values", () => {
+    const dicts: TorchStateDict[] = [
+      goodDict(),
+      new Map(Object.entries(goodDict())),
+      Object.entries(goodDict()),
+      {
+        "conv.weight": tf.ones([3, 2, 3, 3]),
+        "conv.bias": tf.ones([3]),
+        "fc.weight": tf.ones([2, 48]),
+        "fc.bias": tf.ones([2]),
+      },
+    ];
+    for (const dict of dicts) {
+      const model = convDense();
+      const r = loadTorchStateDict(model, dict, quiet);
+      expect(r.assignments.map((a) => a.tfjsWeight)).toEqual(model.weights.map((w) => w.name));
+      expect(Array.from(model.layers[0]?.getWeights()[1]?.dataSync() ?? [])).not.toEqual([0, 0, 0]);
+      model.dispose();
+    }
+  });
+
+  it("writes the weights so that a conv sees the same numbers as in PyTorch", () => {
+    // A 1×1 conv from 2 to 1 channel with weight [[w0],[w1]]: y = w0·x0 + w1·x1 + b
+    const model = tfl.sequential({
+      layers: [tfl.layers.conv2d({ inputShape: [1, 1, 2], filters: 1, kernelSize: 1 })],
+    });
+    loadTorchStateDict(
+      model,
+      { "c.weight": tf.tensor4d([3, -1], [1, 2, 1, 1]), "c.bias": tf.tensor1d([0.5]) },
+      quiet,
+    );
+    const y = model.predict(tf.tensor4d([2, 5], [1, 1, 1, 2])) as tf.Tensor;
+    expect(y.dataSync()[0]).toBeCloseTo(3 * 2 - 5 + 0.5);
+    model.dispose();
+  });
+
+  it("logs warnings with console.warn when no onWarning is given", () => {
+    const model = tfl.sequential({
+      layers: [
+        tfl.layers.conv2d({
+          inputShape: [4, 4, 1],
+          filters: 1,
+          kernelSize: 3,
+          strides: 2,
+          padding: "same",
+        }),
+      ],
+    });
+    const original = console.warn;
+    const seen: unknown[] = [];
+    console.warn = (m: unknown) => seen.push(m);
+    try {
+      const r = loadTorchStateDict(model, { "c.weight": raw([1, 1, 3, 3]), "c.bias": raw([1]) });
+      expect(r.warnings).toHaveLength(1);
+    } finally {
+      console.warn = original;
+    }
+    expect(String(seen[0])).toContain("padding 'same' with strides [2, 2] on a 4×4 input");
+    model.dispose();
+  });
+
+  it("fails on a module count mismatch, naming the first unpaired module and both lists", () => {
+    const model = convDense();
+    const dict = { ...goodDict(), "extra.weight": raw([2, 2]) };
+    const e = catchPortError(() => loadTorchStateDict(model, dict, quiet));
+    expect(e.code).toBe("COUNT_MISMATCH");
+    expect(e.message).toContain(
+      "has 3 modules with parameters but the tfjs model has 2 layers with weights",
+    );
+    expect(e.message).toContain("PyTorch module extra (weight) has no tfjs layer");
+    expect(e.message).toContain("tfjs: ");
+    model.dispose();
+  });
+
+  it("fails on a shape mismatch naming the PyTorch key and the tfjs weight, and writes nothing", () => {
+    const model = convDense();
+    const before = model.layers[0]?.getWeights()[0]?.dataSync().slice();
+    const dict = { ...goodDict(), "fc.weight": raw([2, 40]) };
+    const e = catchPortError(() => loadTorchStateDict(model, dict, quiet));
+    expect(e.code).toBe("SHAPE_MISMATCH");
+    expect(e.message).toContain("fc.weight has 40 inputs");
+    expect(e.message).toContain(`tfjs weight ${model.layers[2]?.weights[0]?.name}`);
+    expect(model.layers[0]?.getWeights()[0]?.dataSync()).toEqual(before);
+    model.dispose();
+  });
+
+  it("fails on a kernel of the wrong size with both shapes", () => {
+    const model = convDense();
+    const e = catchPortError(() =>
+      loadTorchStateDict(model, { ...goodDict(), "conv.weight": raw([3, 2, 5, 5]) }, quiet),
+    );
+    expect(e.code).toBe("SHAPE_MISMATCH");
+    expect(e.message).toContain(
+      "PyTorch conv.weight [3, 2, 5, 5] converts (o i h w -> h w i o) to [5, 5, 2, 3]",
+    );
+    expect(e.message).toContain("is [3, 3, 2, 3]");
+    model.dispose();
+  });
+
+  it("says to build the layer with useBias: true when PyTorch has a bias tfjs lacks", () => {
+    const model = convDense(false);
+    const e = catchPortError(() => loadTorchStateDict(model, goodDict(), quiet));
+    expect(e.code).toBe("UNEXPECTED_PARAMETER");
+    expect(e.message).toContain("PyTorch conv.bias has no tfjs weight");
+    expect(e.message).toContain("useBias: true");
+    model.dispose();
+  });
+
+  it("says to build the layer with useBias: false when PyTorch has no bias", () => {
+    const model = convDense(true);
+    const { "conv.bias": _dropped, ...dict } = goodDict();
+    const e = catchPortError(() => loadTorchStateDict(model, dict, quiet));
+    expect(e.code).toBe("MISSING_PARAMETER");
+    expect(e.message).toContain("needs PyTorch parameter conv.bias");
+    model.dispose();
+  });
+
+  it("points a depthwise PyTorch weight at tf.layers.depthwiseConv2d", () => {
+    const model = tfl.sequential({
+      layers: [
+        tfl.layers.conv2d({ inputShape: [4, 4, 2], filters: 2, kernelSize: 3, useBias: false }),
+      ],
+    });
+    const e = catchPortError(() =>
+      loadTorchStateDict(model, { "dw.weight": raw([2, 1, 3, 3]) }, quiet),
+    );
+    expect(e.code).toBe("SHAPE_MISMATCH");
+    expect(e.message).toContain("looks like a depthwise Conv2d");
+    expect(e.message).toContain("tf.layers.depthwiseConv2d");
+    model.dispose();
+  });
+
+  it("refuses layers it cannot convert, naming them", () => {
+    const model = tfl.sequential({
+      layers: [tfl.layers.embedding({ inputDim: 5, outputDim: 2, inputLength: 3 })],
+    });
+    const e = catchPortError(() => loadTorchStateDict(model, { "emb.weight": raw([5, 2]) }, quiet));
+    expect(e.code).toBe("UNSUPPORTED_LAYER");
+    expect(e.message).toContain("is a Embedding");
+    expect(e.message).toContain(
+      "supported: Conv2D, DepthwiseConv2D, Conv2DTranspose, Dense, BatchNormalization",
+    );
+    model.dispose();
+  });
+
+  it("validates options.order", () => {
+    const model = convDense();
+    const bad = catchPortError(() =>
+      loadTorchStateDict(model, goodDict(), { ...quiet, order: ["conv", "head"] }),
+    );
+    expect(bad.code).toBe("INVALID_ARGUMENT");
+    expect(bad.message).toContain('options.order names "head"');
+    const missing = catchPortError(() =>
+      loadTorchStateDict(model, goodDict(), { ...quiet, order: ["conv.weight"] }),
+    );
+    expect(missing.code).toBe("INVALID_ARGUMENT");
+    expect(missing.message).toContain("leaves out module fc");
+    model.dispose();
+  });
+
+  it("uses a plain transpose for a Dense that does not follow a Flatten", () => {
+    const model = tfl.sequential({
+      layers: [
+        tfl.layers.conv2d({ inputShape: [4, 4, 2], filters: 3, kernelSize: 3 }),
+        tfl.layers.globalAveragePooling2d({}),
+        tfl.layers.dense({ units: 2 }),
+      ],
+    });
+    const r = loadTorchStateDict(
+      model,
+      {
+        "c.weight": raw([3, 2, 3, 3]),
+        "c.bias": raw([3]),
+        "fc.weight": raw([2, 3]),
+        "fc.bias": raw([2]),
+      },
+      quiet,
+    );
+    expect(r.assignments.find((a) => a.torchKey === "fc.weight")?.conversion).toBe("o i -> i o");
+    model.dispose();
+  });
+
+  it("finds the Flatten through a Dropout", () => {
+    const model = tfl.sequential({
+      layers: [
+        tfl.layers.conv2d({ inputShape: [4, 3, 2], filters: 3, kernelSize: 1 }),
+        tfl.layers.flatten(),
+        tfl.layers.dropout({ rate: 0.5 }),
+        tfl.layers.dense({ units: 2 }),
+      ],
+    });
+    const r = loadTorchStateDict(
+      model,
+      {
+        "c.weight": raw([3, 2, 1, 1]),
+        "c.bias": raw([3]),
+        "fc.weight": raw([2, 36]),
+        "fc.bias": raw([2]),
+      },
+      quiet,
+    );
+    expect(r.assignments.find((a) => a.torchKey === "fc.weight")?.conversion).toBe(
+      "o (c h w) -> (h w c) o with c=3, h=4, w=3",
+    );
+    model.dispose();
+  });
+});
