@@ -157,8 +157,8 @@ describe("custom training loops and resuming", () => {
     const restored = tf.train.adam(1);
     const modelB = oneWeightModel(restored);
     modelB.setWeights(modelA.getWeights());
-    await restored.setWeights(saved); // iterations and Adam's moments
-    tf.dispose(saved.map((s) => s.tensor));
+    await restored.setWeights(saved); // iterations and Adam's moments (copied)
+    saved[0]?.tensor.dispose(); // "iter" is a fresh scalar; the rest are first's live slots
     const scheduler = new LearningRateScheduler(schedule);
     await modelB.fit(x, y, { epochs: 1, batchSize: 2, verbose: 0, callbacks: [scheduler] });
     expect(scheduler.applied).toEqual([
