@@ -18,9 +18,8 @@ function codeOf(error: unknown): string | undefined {
 }
 
 const TFJS_NODE_REBUILD =
-  "its install script downloads libtensorflow (about 100-400 MB) and needs network access: " +
-  "reinstall it where the download works, or set TFJS_NODE_CDN_STORAGE / " +
-  "TFJS_NODE_BINARY_HOST_MIRROR to a mirror";
+  "its install script downloads libtensorflow and needs network access (or a mirror in " +
+  "TFJS_NODE_CDN_STORAGE)";
 
 /**
  * Turns the error thrown while importing a backend package into a code and one actionable
@@ -45,10 +44,10 @@ export function classifyLoadError(info: CandidateInfo, error: unknown): LoadFail
     }
     const missing = /Cannot find (?:module|package) '([^']+)'/.exec(message)?.[1];
     if (missing === pkg || missing?.startsWith(`${pkg}/`)) {
-      const why = isTensorflow ? `; it is optional because ${TFJS_NODE_REBUILD}` : "";
+      const why = isTensorflow ? `; ${TFJS_NODE_REBUILD}` : "";
       return {
         code: "NOT_INSTALLED",
-        reason: `${pkg} is not installed: run \`npm i ${pkg}@4.22.0\`${why}.`,
+        reason: `not installed: \`npm i ${pkg}@4.22.0\`${why}.`,
       };
     }
     return {
