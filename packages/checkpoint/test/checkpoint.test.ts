@@ -142,7 +142,7 @@ describe("saveCheckpoint / loadCheckpoint", () => {
     const a = build();
     const p = join(dir, "named.safetensors");
     await saveCheckpoint(p, { model: a, optimizer: null, step: 0, epoch: 0 });
-    a.layers.forEach((l) => l.dispose());
+    for (const l of a.layers) l.dispose();
     const b = build();
     expect(b.weights.map((w) => w.originalName)).toEqual([
       "hidden/kernel",
@@ -233,7 +233,7 @@ describe("saveCheckpoint / loadCheckpoint", () => {
     const p = join(dir, "crc.safetensors");
     await saveCheckpoint(p, { model: a.model, step: 3, epoch: 0 });
     const bytes = await readFile(p);
-    bytes[bytes.length - 5] ^= 0x01;
+    bytes[bytes.length - 5] = (bytes[bytes.length - 5] as number) ^ 0x01;
     await writeFile(p, bytes);
     const m = makeModel({ seed: 5 });
     const before = await weightBytes(m);

@@ -97,7 +97,7 @@ export function matchWeights(
         `${path} stores ${stored.length} weights but the model has ${ws.length}; the checkpoint was saved from a different architecture (stored: ${listNames(stored)}).`,
       );
     }
-    ws.forEach((w, i) => pairs.set(w, stored[i] as StoredWeight));
+    for (const [i, w] of ws.entries()) pairs.set(w, stored[i] as StoredWeight);
   }
   for (const [w, s] of pairs) {
     const shape = shapeOf(w);
