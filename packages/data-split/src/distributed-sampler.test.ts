@@ -39,7 +39,8 @@ describe("DistributedSampler (PyTorch's padding and slicing)", () => {
   });
 
   it("shuffles the same way on every rank, and each epoch differently after setEpoch", () => {
-    const make = (rank: number) => new DistributedSampler({ size: 100, numReplicas: 4, rank, seed: 3 });
+    const make = (rank: number) =>
+      new DistributedSampler({ size: 100, numReplicas: 4, rank, seed: 3 });
     const ranks = range(4).map(make);
     const epoch0 = ranks.map((r) => list(r.indices()));
     expect(epoch0.flat().sort((a, b) => a - b)).toEqual(range(100));
@@ -59,7 +60,8 @@ describe("DistributedSampler (PyTorch's padding and slicing)", () => {
       "Invalid rank 2, rank should be in the interval [0, 1]",
     );
     expectThrowCode(
-      () => new DistributedSampler({ size: 10, numReplicas: 2, rank: 0, dropLast: true, pad: false }),
+      () =>
+        new DistributedSampler({ size: 10, numReplicas: 2, rank: 0, dropLast: true, pad: false }),
       SplitError,
       "INVALID_OPTION",
       "dropLast",

@@ -45,20 +45,35 @@ export class DistributedSampler {
 
   constructor(options: DistributedSamplerOptions) {
     const where = "DistributedSampler";
-    checkOptionKeys(where, options, ["size", "numReplicas", "rank", "shuffle", "seed", "dropLast", "pad"]);
+    checkOptionKeys(where, options, [
+      "size",
+      "numReplicas",
+      "rank",
+      "shuffle",
+      "seed",
+      "dropLast",
+      "pad",
+    ]);
     this.size = checkInteger(where, "size", options?.size, 0);
     this.numReplicas = checkInteger(where, "numReplicas", options.numReplicas, 1);
     const rank = options.rank;
-    if (typeof rank !== "number" || !Number.isInteger(rank) || rank < 0 || rank >= this.numReplicas) {
+    if (
+      typeof rank !== "number" ||
+      !Number.isInteger(rank) ||
+      rank < 0 ||
+      rank >= this.numReplicas
+    ) {
       throw new SplitError(
         "INVALID_RANK",
         `Invalid rank ${String(rank)}, rank should be in the interval [0, ${this.numReplicas - 1}].`,
       );
     }
     this.rank = rank;
-    this.shuffle = options.shuffle === undefined ? true : checkBoolean(where, "shuffle", options.shuffle);
+    this.shuffle =
+      options.shuffle === undefined ? true : checkBoolean(where, "shuffle", options.shuffle);
     this.seed = options.seed === undefined ? 0 : checkSeed(where, options.seed);
-    this.dropLast = options.dropLast === undefined ? false : checkBoolean(where, "dropLast", options.dropLast);
+    this.dropLast =
+      options.dropLast === undefined ? false : checkBoolean(where, "dropLast", options.dropLast);
     this.pad = options.pad === undefined ? true : checkBoolean(where, "pad", options.pad);
     if (this.dropLast && options.pad === false) {
       throw new SplitError(

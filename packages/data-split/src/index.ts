@@ -1,3 +1,4 @@
+export { DistributedSampler, type DistributedSamplerOptions } from "./distributed-sampler.js";
 export { LeakageError, type LeakageErrorCode, SplitError, type SplitErrorCode } from "./errors.js";
 export { GroupKFold } from "./group-k-fold.js";
 export { GroupShuffleSplit } from "./group-shuffle-split.js";
@@ -5,6 +6,13 @@ export type { NdArray, SplitOf, Splittable, TypedArray } from "./internal/column
 export type { CrossValidator, SampleSource, SplitIndices } from "./internal/cv.js";
 export type { SizeOption } from "./internal/sizes.js";
 export { KFold, type KFoldOptions } from "./k-fold.js";
+export {
+  type AssertDisjointOptions,
+  assertDisjoint,
+  assertNoDuplicateRows,
+  type DuplicateRow,
+  findDuplicateRows,
+} from "./leakage.js";
 export { LeaveOneGroupOut } from "./leave-one-group-out.js";
 export { LeaveOneOut, LeavePOut } from "./leave-out.js";
 export { planSplit, type SplitPlan } from "./plan-split.js";
@@ -26,11 +34,3 @@ export { StratifiedKFold } from "./stratified-k-fold.js";
 export { StratifiedShuffleSplit } from "./stratified-shuffle-split.js";
 export { TimeSeriesSplit, type TimeSeriesSplitOptions } from "./time-series-split.js";
 export { type SplitOptions, type TrainTestPairs, trainTestSplit } from "./train-test-split.js";
-export { DistributedSampler, type DistributedSamplerOptions } from "./distributed-sampler.js";
-export {
-  type AssertDisjointOptions,
-  assertDisjoint,
-  assertNoDuplicateRows,
-  type DuplicateRow,
-  findDuplicateRows,
-} from "./leakage.js";

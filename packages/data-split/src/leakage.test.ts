@@ -6,7 +6,13 @@ import { assertDisjoint, assertNoDuplicateRows, findDuplicateRows } from "./leak
 describe("assertDisjoint", () => {
   it("accepts disjoint indices and names overlapping ones", () => {
     expect(() => assertDisjoint([0, 1, 2], [3, 4])).not.toThrow();
-    expectThrowCode(() => assertDisjoint([0, 1, 2], [2, 5, 1]), LeakageError, "OVERLAPPING_INDICES", "[2, 1]", "splitTogether");
+    expectThrowCode(
+      () => assertDisjoint([0, 1, 2], [2, 5, 1]),
+      LeakageError,
+      "OVERLAPPING_INDICES",
+      "[2, 1]",
+      "splitTogether",
+    );
   });
 
   it("names groups with rows on both sides", () => {
@@ -33,14 +39,34 @@ describe("findDuplicateRows", () => {
   });
 
   it("compares typed rows by their bytes and nested arrays by value", () => {
-    expect(findDuplicateRows(Int8Array.from([1, 2, 3]), Int8Array.from([3, 9]))).toEqual([{ train: 2, test: 0 }]);
-    expect(findDuplicateRows([[1, "a"], [2, "b"]], [[2, "b"], [2, "c"]])).toEqual([{ train: 1, test: 0 }]);
+    expect(findDuplicateRows(Int8Array.from([1, 2, 3]), Int8Array.from([3, 9]))).toEqual([
+      { train: 2, test: 0 },
+    ]);
+    expect(
+      findDuplicateRows(
+        [
+          [1, "a"],
+          [2, "b"],
+        ],
+        [
+          [2, "b"],
+          [2, "c"],
+        ],
+      ),
+    ).toEqual([{ train: 1, test: 0 }]);
     expect(findDuplicateRows([1, 2], [3, 4])).toEqual([]);
   });
 
   it("throws a LeakageError naming the duplicated rows", () => {
     expectThrowCode(
-      () => assertNoDuplicateRows([[0, 0], [1, 1]], [[1, 1]]),
+      () =>
+        assertNoDuplicateRows(
+          [
+            [0, 0],
+            [1, 1],
+          ],
+          [[1, 1]],
+        ),
       LeakageError,
       "DUPLICATE_ROWS",
       "1 test rows",

@@ -1,5 +1,11 @@
 import { LeakageError } from "./errors.js";
-import { isNdArray, isTypedArray, lengthOf, type Splittable, type TypedArray } from "./internal/columns.js";
+import {
+  isNdArray,
+  isTypedArray,
+  lengthOf,
+  type Splittable,
+  type TypedArray,
+} from "./internal/columns.js";
 
 export interface AssertDisjointOptions {
   /** Group label per sample (indexed by the same row numbers as train and test): no group may be on both sides. */
@@ -61,14 +67,18 @@ function typedReader(data: TypedArray, n: number): RowReader {
   const width = n === 0 ? 0 : data.length / n;
   const bytesPerRow = width * data.BYTES_PER_ELEMENT;
   const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  const words = bytesPerRow % 4 === 0 && data.byteOffset % 4 === 0 ? new Int32Array(data.buffer, data.byteOffset, data.byteLength / 4) : null;
+  const words =
+    bytesPerRow % 4 === 0 && data.byteOffset % 4 === 0
+      ? new Int32Array(data.buffer, data.byteOffset, data.byteLength / 4)
+      : null;
   return {
     n,
     hash(i) {
       let h = 0x811c9dc5 | 0;
       if (words) {
         const per = bytesPerRow / 4;
-        for (let k = i * per, e = k + per; k < e; k++) h = Math.imul(h ^ (words[k] as number), 0x01000193);
+        for (let k = i * per, e = k + per; k < e; k++)
+          h = Math.imul(h ^ (words[k] as number), 0x01000193);
       } else {
         for (let k = i * bytesPerRow, e = k + bytesPerRow; k < e; k++) {
           h = Math.imul(h ^ (bytes[k] as number), 0x01000193);
