@@ -58,10 +58,13 @@ const median = (v: number[]) => {
   return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 };
 
-const choice =
-  BACKEND === "cpu"
-    ? (await tf.setBackend("cpu"), { name: "cpu" })
-    : await initBackend({ prefer: "wasm" });
+let choice: { name: string };
+if (BACKEND === "cpu") {
+  await tf.setBackend("cpu");
+  choice = { name: "cpu" };
+} else {
+  choice = await initBackend({ prefer: "wasm" });
+}
 console.log(
   `backend: ${choice.name}, ${SAMPLES} samples, batch ${BATCH}, ${batchesPerEpoch} batches/epoch, ${ROUNDS} rounds`,
 );

@@ -48,7 +48,7 @@ describe("Hugging Face warm-up recipes", () => {
 
   it("inverse sqrt: W=4 (timescale defaults to W)", () => {
     const s = inverseSqrtSchedule({ lr: 1, numWarmupSteps: 4 });
-    expectNear(seq(s, 9), [0, 0.25, 0.5, 0.75, 1, 0.894427, 0.816497, 0.755929, 0.707107]);
+    expectNear(seq(s, 9), [0, 0.25, 0.5, 0.75, 1, 0.894427, 0.816497, 0.755929, Math.SQRT1_2]);
     expect(s(100)).toBeCloseTo(0.2, 12);
   });
 
