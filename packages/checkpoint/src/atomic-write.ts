@@ -1,11 +1,19 @@
 import { randomBytes } from "node:crypto";
-import { open, rename, unlink } from "node:fs/promises";
+import { type FileHandle, open, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { writeAll } from "./internal/file-io.js";
 
 export interface AtomicWriteOptions {
   /** fsync the file before the rename and the directory after it (default true) */
   durable?: boolean;
+}
+
+/** Hooks for writers that patch the file before it is published (internal). */
+export interface AtomicWriteHooks {
+  /** sees every piece of chunk `index` while it is being written */
+  onPiece?: (index: number, piece: Uint8Array) => void;
+  /** runs after all chunks are written, before fsync and rename (e.g. to patch a header) */
+  beforePublish?: (fh: FileHandle) => Promise<void>;
 }
 
 const TEMP_SUFFIX = ".tmp";
@@ -24,14 +32,18 @@ export function isTempFileName(name: string): boolean {
 export async function writeFileAtomic(
   path: string,
   chunks: readonly Uint8Array[],
-  options: AtomicWriteOptions = {},
+  options: AtomicWriteOptions & AtomicWriteHooks = {},
 ): Promise<void> {
   const durable = options.durable ?? true;
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString("hex")}${TEMP_SUFFIX}`);
   const fh = await open(tmp, "wx", 0o644);
   try {
-    for (const c of chunks) await writeAll(fh, c);
+    const { onPiece } = options;
+    for (const [i, c] of chunks.entries()) {
+      await writeAll(fh, c, onPiece ? (piece) => onPiece(i, piece) : undefined);
+    }
+    await options.beforePublish?.(fh);
     if (durable) await fh.sync();
   } catch (err) {
     await fh.close().catch(() => {});

@@ -125,7 +125,8 @@ export async function explainCheckpoint(path: string): Promise<CheckpointExplana
   };
   const multiplier = weightBytes === 0 ? 0 : (weightBytes + slotBytes) / weightBytes;
   const fileBytes = header.dataStart + header.dataLength;
-  const mb = (b: number) => `${(b / 1e6).toFixed(b < 1e5 ? 4 : 2)} MB`;
+  const mb = (b: number) =>
+    b < 1e4 ? `${b} B` : b < 1e6 ? `${(b / 1e3).toFixed(1)} kB` : `${(b / 1e6).toFixed(2)} MB`;
   const lines = [
     `${path}: ${info.kind === "training" ? "training checkpoint" : `weights release (${info.weightsDtype ?? "float32"})`}, ${mb(fileBytes)}`,
     ...[...groups.values()].map(

@@ -424,10 +424,11 @@ export class SafetensorsFile {
   async readDataRegion(): Promise<Uint8Array> {
     this.checkOpen();
     const { dataStart, dataLength } = this.header;
-    const region = new Uint8Array(dataLength);
+    // not zero-filled (every byte is read over) and not pooled (byteOffset 0, own buffer)
+    const region = Buffer.allocUnsafeSlow(dataLength);
     const got = await readExactly(this.fh, region, dataStart);
     if (got !== dataLength) throw this.shrunk();
-    return region;
+    return new Uint8Array(region.buffer, 0, dataLength);
   }
 
   /** Reads every tensor with one read of the whole data region. */

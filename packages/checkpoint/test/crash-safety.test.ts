@@ -8,7 +8,6 @@ import {
   CheckpointError,
   CheckpointManager,
   loadCheckpoint,
-  saveCheckpoint,
   verifyCheckpoint,
 } from "../src/tfjs.js";
 import { makeModel, SeededRandom, tf, useCpu } from "./helpers/tf.js";

@@ -26,7 +26,7 @@ async function tfjsOptimizerMultiplier(model: ReturnType<typeof makeModel>): Pro
     { includeOptimizer: true },
   );
   const weights = model.weights.reduce(
-    (s, w) => s + w.shape.reduce((a, b) => (a as number) * (b as number), 1) * 4,
+    (s, w) => s + (w.shape as number[]).reduce((a, b) => a * b, 1) * 4,
     0,
   );
   return (bytes - 4) / weights;

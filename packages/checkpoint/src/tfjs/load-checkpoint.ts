@@ -76,7 +76,13 @@ export function applyWeights(
       else if (t.dtype === "BOOL") data = Int32Array.from(t.data as Uint8Array);
       values.push(tensor(data as Float32Array | Int32Array, t.shape, w.dtype as "float32"));
     }
-    model.setWeights(values);
+    // LayerVariable.write assigns each weight directly; model.setWeights would first
+    // read every current weight back (a full copy) just to compare shapes.
+    if (model.weights.every((w) => typeof w.write === "function")) {
+      for (const [i, w] of model.weights.entries()) w.write?.(values[i] as Tensor);
+    } else {
+      model.setWeights(values);
+    }
   } finally {
     dispose(values);
   }

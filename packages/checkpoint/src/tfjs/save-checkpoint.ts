@@ -1,9 +1,9 @@
+import { crc32 } from "node:zlib";
 import { writeFileAtomic } from "../atomic-write.js";
 import { CheckpointError } from "../checkpoint-error.js";
 import {
   CHECKPOINT_FORMAT_VERSION,
   type CheckpointKind,
-  crc32Hex,
   META,
   MODEL_PREFIX,
   type StoredOptimizer,
@@ -85,7 +85,12 @@ export async function captureWeights(
   return described;
 }
 
-/** Lays tensors out, checksums the data region and writes the file atomically. */
+/**
+ * Lays tensors out and writes the file atomically. The CRC-32 of the data is
+ * computed while the data is being written (overlapping the I/O); the header,
+ * whose size does not depend on the CRC value, is then rewritten with it before
+ * the file is synced and renamed into place.
+ */
 export async function writeCheckpointFile(
   path: string,
   tensors: Record<string, TensorInput>,
@@ -95,21 +100,34 @@ export async function writeCheckpointFile(
 ): Promise<SavedCheckpoint> {
   const items = layoutTensors(tensors);
   const parts = items.map((i) => i.bytes);
-  const crc = crc32Hex(parts);
-  const metadata: Record<string, string> = {
-    [META.version]: String(CHECKPOINT_FORMAT_VERSION),
-    [META.kind]: kind,
-    [META.crc32]: crc,
-    ...fields,
-  };
-  const header = encodeHeader(
-    items.map((i) => ({ ...i, byteLength: i.bytes.byteLength })),
-    metadata,
-  );
-  await writeFileAtomic(path, [header, ...parts], { durable });
+  const headerFor = (crc: string) =>
+    encodeHeader(
+      items.map((i) => ({ ...i, byteLength: i.bytes.byteLength })),
+      {
+        [META.version]: String(CHECKPOINT_FORMAT_VERSION),
+        [META.kind]: kind,
+        [META.crc32]: crc,
+        ...fields,
+      },
+    );
+  const placeholder = headerFor("00000000");
+  let c = 0;
+  let crc = "";
+  await writeFileAtomic(path, [placeholder, ...parts], {
+    durable,
+    onPiece: (index, piece) => {
+      if (index > 0) c = crc32(piece, c);
+    },
+    beforePublish: async (fh) => {
+      crc = (c >>> 0).toString(16).padStart(8, "0");
+      const header = headerFor(crc);
+      if (header.byteLength !== placeholder.byteLength) throw new Error("header size changed");
+      await fh.write(header, 0, header.byteLength, 0);
+    },
+  });
   return {
     path,
-    bytes: header.byteLength + parts.reduce((s, p) => s + p.byteLength, 0),
+    bytes: placeholder.byteLength + parts.reduce((s, p) => s + p.byteLength, 0),
     crc32: crc,
   };
 }

@@ -16,6 +16,8 @@ export interface WeightVariable {
   readonly dtype: string;
   readonly trainable: boolean;
   read(): Tensor;
+  /** tfjs-layers LayerVariable.write: assigns with a shape check, without reading all weights */
+  write?(value: Tensor): unknown;
 }
 
 /** The parts of a tfjs-layers `LayersModel` a checkpoint needs. */
