@@ -6,6 +6,7 @@ export type Rng = JumpableRandomGenerator;
 
 const TWO_32 = 4294967296;
 const TWO_21 = 2097152;
+const INV_TWO_32 = 1 / TWO_32;
 
 /** Largest seed accepted (seeds are unsigned 32-bit integers, as numpy's RandomState). */
 export const MAX_SEED = TWO_32 - 1;
@@ -42,15 +43,17 @@ export function randomBelow(rng: Rng, bound: number): number {
   if (bound <= TWO_21) {
     // Lemire's multiply-shift; the product stays below 2^53 so it is exact in a double.
     let prod = (rng.next() >>> 0) * bound;
-    let low = prod % TWO_32;
+    let j = Math.floor(prod * INV_TWO_32);
+    let low = prod - j * TWO_32;
     if (low < bound) {
       const threshold = (TWO_32 - bound) % bound;
       while (low < threshold) {
         prod = (rng.next() >>> 0) * bound;
-        low = prod % TWO_32;
+        j = Math.floor(prod * INV_TWO_32);
+        low = prod - j * TWO_32;
       }
     }
-    return Math.floor(prod / TWO_32);
+    return j;
   }
   // Rejection on the top bits (the high bits of xoroshiro128+ are its best ones).
   const shift = 32 - (32 - Math.clz32(bound - 1));

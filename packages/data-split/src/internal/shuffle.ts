@@ -62,8 +62,15 @@ export function shuffleInto(
   }
 
   // Scatter pass: sequential reads, one sequential write stream per bucket.
+  const views = targets.map(bitView);
   if (indexOut) scatterIndices(ids, starts, m, sel, indexOut, offset);
-  for (const t of targets) scatterRows(ids, starts, m, sel, t, offset);
+  for (const t of views) {
+    if (t.src instanceof Int32Array && t.dst instanceof Int32Array) {
+      scatterI32(ids, starts, m, sel, t.src, t.dst, t.width, offset);
+    } else {
+      scatterRows(ids, starts, m, sel, t, offset);
+    }
+  }
 
   // In-bucket pass: one local Fisher–Yates permutation per bucket, applied to every target.
   let maxSize = 0;
@@ -72,7 +79,7 @@ export function shuffleInto(
     if (size > maxSize) maxSize = size;
   }
   const local = new Int32Array(maxSize);
-  const temps = targets.map((t) => makeTemp(t.dst, maxSize * t.width));
+  const temps = views.map((t) => makeTemp(t.dst, maxSize * t.width));
   const indexTemp = indexOut ? new Int32Array(maxSize) : null;
   for (let b = 0; b < buckets; b++) {
     const s = starts[b] as number;
@@ -89,15 +96,96 @@ export function shuffleInto(
       indexTemp.set(indexOut.subarray(base, base + size));
       for (let k = 0; k < size; k++) indexOut[base + k] = indexTemp[local[k] as number] as number;
     }
-    for (let ti = 0; ti < targets.length; ti++) {
-      applyLocal(
-        targets[ti] as ShuffleTarget,
-        temps[ti] as { [i: number]: unknown },
-        local,
-        base,
-        size,
-      );
+    for (let ti = 0; ti < views.length; ti++) {
+      const t = views[ti] as ShuffleTarget;
+      const temp = temps[ti];
+      if (t.dst instanceof Int32Array && temp instanceof Int32Array) {
+        applyLocalI32(t.dst, temp, t.width, local, base, size);
+      } else {
+        applyLocal(t, temp as { [i: number]: unknown }, local, base, size);
+      }
     }
+  }
+}
+
+/**
+ * Rows are moved as raw bits: 4-byte element types (and 8-byte ones, as pairs) through Int32Array
+ * views, so the hot loops see one array type whatever the input's element type is.
+ */
+function bitView(t: ShuffleTarget): ShuffleTarget {
+  const { src, dst } = t;
+  if (!ArrayBuffer.isView(src) || !ArrayBuffer.isView(dst)) return t;
+  const s = src as unknown as Uint8Array;
+  const d = dst as unknown as Uint8Array;
+  const bytes = s.BYTES_PER_ELEMENT;
+  if (s instanceof Int32Array) return t;
+  if ((bytes === 4 || bytes === 8) && s.byteOffset % 4 === 0 && d.byteOffset % 4 === 0) {
+    const k = bytes / 4;
+    return {
+      src: new Int32Array(s.buffer, s.byteOffset, s.length * k),
+      dst: new Int32Array(d.buffer, d.byteOffset, d.length * k),
+      width: t.width * k,
+    };
+  }
+  return t;
+}
+
+function scatterI32(
+  ids: Uint16Array | null,
+  starts: Int32Array,
+  m: number,
+  sel: Int32Array | null,
+  src: Int32Array,
+  dst: Int32Array,
+  w: number,
+  offset: number,
+): void {
+  const cursor = starts.slice(0, starts.length - 1);
+  if (ids === null) {
+    for (let i = 0; i < m; i++) {
+      const r = (sel ? (sel[i] as number) : i) * w;
+      const o = (offset + i) * w;
+      for (let d = 0; d < w; d++) dst[o + d] = src[r + d] as number;
+    }
+    return;
+  }
+  if (w === 1) {
+    for (let i = 0; i < m; i++) {
+      const b = ids[i] as number;
+      const k = cursor[b] as number;
+      cursor[b] = k + 1;
+      dst[offset + k] = src[sel ? (sel[i] as number) : i] as number;
+    }
+    return;
+  }
+  for (let i = 0; i < m; i++) {
+    const b = ids[i] as number;
+    const k = cursor[b] as number;
+    cursor[b] = k + 1;
+    const r = (sel ? (sel[i] as number) : i) * w;
+    const o = (offset + k) * w;
+    for (let d = 0; d < w; d++) dst[o + d] = src[r + d] as number;
+  }
+}
+
+function applyLocalI32(
+  dst: Int32Array,
+  temp: Int32Array,
+  w: number,
+  local: Int32Array,
+  base: number,
+  size: number,
+): void {
+  const from = base * w;
+  temp.set(dst.subarray(from, from + size * w));
+  if (w === 1) {
+    for (let k = 0; k < size; k++) dst[from + k] = temp[local[k] as number] as number;
+    return;
+  }
+  for (let k = 0; k < size; k++) {
+    const s = (local[k] as number) * w;
+    const o = from + k * w;
+    for (let d = 0; d < w; d++) dst[o + d] = temp[s + d] as number;
   }
 }
 
