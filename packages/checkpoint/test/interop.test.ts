@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { interopTensors } from "../scripts/interop-tensors.js";
 import {
   bfloat16BitsToFloat32,
   float16BitsToFloat32,
@@ -69,6 +70,60 @@ describe("reference files (every dtype, a scalar, zero-size tensors, metadata)",
     expect(scalar.tensors.scalar?.shape).toEqual([]);
     expect(scalar.tensors.scalar?.data).toEqual(new Float32Array([42.5]));
     expect(scalar.tensors.empty?.shape).toEqual([0, 3]);
+  });
+});
+
+// Written on a machine with the Python safetensors library 0.8.0 and PyTorch 2.11 by
+// scripts/python-interop.py (see fixtures/README.md).
+describe("the Python safetensors library (fixtures it wrote and checked)", () => {
+  const pyDir = new URL("../fixtures/python/", import.meta.url);
+  const torchToOurs: Record<string, SafetensorsDtype> = {
+    "torch.float32": "F32",
+    "torch.float64": "F64",
+    "torch.float16": "F16",
+    "torch.bfloat16": "BF16",
+    "torch.int64": "I64",
+    "torch.int32": "I32",
+    "torch.int16": "I16",
+    "torch.int8": "I8",
+    "torch.uint8": "U8",
+    "torch.uint16": "U16",
+    "torch.uint32": "U32",
+    "torch.uint64": "U64",
+    "torch.bool": "BOOL",
+    "torch.complex64": "C64",
+    "torch.float8_e4m3fn": "F8_E4M3",
+    "torch.float8_e5m2": "F8_E5M2",
+  };
+
+  it("reads a file written by safetensors.torch.save_file bit-identically (every dtype, scalar, empty, metadata)", async () => {
+    const want = JSON.parse(readFileSync(new URL("python-written.json", pyDir), "utf8")) as Record<
+      string,
+      { dtype: string; shape: number[]; hex: string }
+    >;
+    const got = await readSafetensors(new URL("python-written.safetensors", pyDir).pathname);
+    expect(got.metadata).toEqual({ format: "pt", writer: "safetensors 0.8.0" });
+    expect(Object.keys(got.tensors).sort()).toEqual(Object.keys(want).sort());
+    for (const [name, t] of Object.entries(want)) {
+      const g = got.tensors[name];
+      expect(g?.dtype, name).toBe(torchToOurs[t.dtype]);
+      expect(g?.shape, name).toEqual(t.shape);
+      expect(bytesOf(g?.data as ArrayBufferView), name).toEqual(fromHex(t.hex));
+    }
+  });
+
+  it("our writer produces the exact bytes the Python library produces for the same tensors", () => {
+    const report = JSON.parse(readFileSync(new URL("report.json", pyDir), "utf8"));
+    // Python loaded fixtures/interop/ours.safetensors: every tensor bit-identical,
+    // and safetensors.torch.save() of the same tensors gave the same bytes.
+    expect(Object.values(report.ours_loaded).every((r) => r === "ok")).toBe(true);
+    expect(report.python_bytes_equal_ours).toBe(true);
+    const ours = serializeSafetensors(interopTensors(), { format: "pt" });
+    expect(ours).toEqual(
+      new Uint8Array(
+        readFileSync(new URL("../fixtures/interop/ours.safetensors", import.meta.url)),
+      ),
+    );
   });
 });
 
