@@ -35,3 +35,10 @@ export function permutation(n: number, rng: Rng): number[] {
   }
   return out;
 }
+
+/** A standard normal draw (Box-Muller). */
+export function gaussian(rng: Rng): number {
+  const u = 1 - rng.float();
+  const v = rng.float();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+}
