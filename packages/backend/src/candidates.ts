@@ -1,8 +1,8 @@
 /** The rungs of the backend ladder, fastest first. */
-export type BackendCandidate = "tensorflow-gpu" | "tensorflow-cpu" | "wasm" | "cpu";
+export type BackendCandidate = "tensorflow-gpu" | "webgpu" | "tensorflow-cpu" | "wasm" | "cpu";
 
 /** The tfjs backend name a candidate runs as. */
-export type BackendName = "tensorflow" | "wasm" | "cpu";
+export type BackendName = "tensorflow" | "webgpu" | "wasm" | "cpu";
 
 export type Device = "gpu" | "cpu";
 
@@ -21,6 +21,13 @@ export const CANDIDATES: Readonly<Record<BackendCandidate, CandidateInfo>> = {
     packageName: "@tensorflow/tfjs-node-gpu",
     device: "gpu",
     description: "TensorFlow C library on an NVIDIA GPU (CUDA 11.2, cuDNN 8.1)",
+  },
+  webgpu: {
+    candidate: "webgpu",
+    backendName: "webgpu",
+    packageName: "@tensorflow/tfjs-backend-webgpu",
+    device: "gpu",
+    description: "WebGPU on Dawn (the `webgpu` package) over Vulkan",
   },
   "tensorflow-cpu": {
     candidate: "tensorflow-cpu",
@@ -48,6 +55,7 @@ export const CANDIDATES: Readonly<Record<BackendCandidate, CandidateInfo>> = {
 /** The order tried when nothing is preferred. */
 export const DEFAULT_ORDER: readonly BackendCandidate[] = [
   "tensorflow-gpu",
+  "webgpu",
   "tensorflow-cpu",
   "wasm",
   "cpu",

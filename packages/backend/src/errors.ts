@@ -6,6 +6,7 @@ export type BackendErrorCode =
   | "CUDA_MISSING"
   | "NATIVE_ADDON_BROKEN"
   | "NO_GPU"
+  | "NO_ADAPTER"
   | "NOT_REGISTERED"
   | "INIT_FAILED"
   | "INVALID_OPTION"

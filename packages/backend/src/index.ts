@@ -22,3 +22,10 @@ export {
   WASM_FASTER_KERNELS,
   WASM_GRADIENT_KERNELS,
 } from "./wasm-gradients.js";
+export {
+  type AdapterEnvironment,
+  describeAdapter,
+  explainNoAdapter,
+  type GpuAdapterSummary,
+  WEBGPU_PACKAGE_VERSION,
+} from "./webgpu.js";

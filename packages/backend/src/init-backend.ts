@@ -14,6 +14,7 @@ import {
 import { BackendError, type BackendErrorCode } from "./errors.js";
 import { classifyLoadError } from "./internal/classify-load-error.js";
 import { registerWasmGradients } from "./wasm-gradients.js";
+import { describeAdapter, type GpuAdapterSummary, probeWebGpu } from "./webgpu.js";
 
 /** A backend to ask for: a rung of the ladder, `tensorflow` (GPU, else CPU) or `auto`. */
 export type BackendRequest = BackendCandidate | "tensorflow" | "auto";
@@ -25,7 +26,10 @@ export interface InitBackendOptions {
    * Defaults to the `TRAINKIT_BACKEND` environment variable, then `'auto'`.
    */
   prefer?: BackendRequest;
-  /** The order to try when nothing is preferred. Default: tensorflow-gpu, tensorflow-cpu, wasm, cpu. */
+  /**
+   * The order to try when nothing is preferred. Default: tensorflow-gpu, webgpu, tensorflow-cpu,
+   * wasm, cpu.
+   */
   order?: readonly BackendCandidate[];
   /**
    * Where to resolve the backend packages from (a directory or a file path/URL). By default
@@ -33,6 +37,12 @@ export interface InitBackendOptions {
    * your package manager does not hoist (pnpm, Yarn PnP).
    */
   resolveFrom?: string | URL;
+  /**
+   * Imports a package by name, instead of `import()` (and instead of `resolveFrom`). For bundled
+   * apps, whose packages are not in a node_modules folder: map each name to a literal
+   * `import("<name>")` so the bundler includes it and still loads it lazily.
+   */
+  importPackage?: (packageName: string) => Promise<unknown>;
   /** Threads for XNNPACK on wasm (default: what tfjs picks, one per core where threads work). */
   wasmThreads?: number;
 }
@@ -58,6 +68,8 @@ export interface BackendChoice {
   tried: BackendAttempt[];
   /** XNNPACK threads, on wasm. */
   threads?: number;
+  /** The GPU, on webgpu. */
+  adapter?: GpuAdapterSummary;
 }
 
 type Importer = (specifier: string) => Promise<unknown>;
@@ -127,8 +139,25 @@ async function tryCandidate(
   load: Importer,
   options: InitBackendOptions,
   loadedTensorflow: { pkg?: string },
-): Promise<{ reason: string; threads?: number }> {
+): Promise<{ reason: string; threads?: number; adapter?: GpuAdapterSummary }> {
   const { backendName, packageName } = info;
+
+  if (backendName === "webgpu") {
+    // Dawn first: tfjs-backend-webgpu registers its backend only if navigator.gpu exists when
+    // it is first imported, and an adapter (or the reason there is none) is the news here.
+    const { adapter } = await probeWebGpu(load);
+    await load(packageName);
+    if (tf.findBackendFactory(backendName) === null) {
+      throw new BackendError(
+        "NOT_REGISTERED",
+        `${packageName} loaded but registered no 'webgpu' backend: it was imported before ` +
+          "navigator.gpu existed (let initBackend import it), or it registered with another " +
+          "copy of @tensorflow/tfjs-core (use 4.22.x everywhere and run `npm dedupe`).",
+      );
+    }
+    await activate(backendName);
+    return { reason: `${info.description}: ${describeAdapter(adapter)}`, adapter };
+  }
 
   if (
     backendName === "tensorflow" &&
@@ -183,7 +212,8 @@ async function tryCandidate(
 
 /**
  * Picks the fastest tfjs backend that actually works here and makes it the active one:
- * TensorFlow on a GPU (`@tensorflow/tfjs-node-gpu`), TensorFlow on the CPU
+ * TensorFlow on a GPU (`@tensorflow/tfjs-node-gpu`), WebGPU on Dawn (`webgpu` and
+ * `@tensorflow/tfjs-backend-webgpu`), TensorFlow on the CPU
  * (`@tensorflow/tfjs-node`), wasm (`@tensorflow/tfjs-backend-wasm`, with trainkit's gradient
  * kernels so conv nets train), then plain JS (`@tensorflow/tfjs-backend-cpu`).
  *
@@ -215,7 +245,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     );
   }
 
-  const load = makeImporter(options.resolveFrom);
+  const load = options.importPackage ?? makeImporter(options.resolveFrom);
   const tried: BackendAttempt[] = [];
   const loadedTensorflow: { pkg?: string } = {};
   let firstFailure: { code: BackendErrorCode; reason: string; cause: unknown } | undefined;
@@ -223,7 +253,12 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   for (const candidate of ladderFor(request, order)) {
     const info = CANDIDATES[candidate];
     try {
-      const { reason, threads } = await tryCandidate(info, load, options, loadedTensorflow);
+      const { reason, threads, adapter } = await tryCandidate(
+        info,
+        load,
+        options,
+        loadedTensorflow,
+      );
       tried.push({ name: candidate, ok: true, reason });
       return {
         name: info.backendName,
@@ -235,6 +270,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
             : info.packageName,
         tried,
         ...(threads !== undefined ? { threads } : {}),
+        ...(adapter !== undefined ? { adapter } : {}),
       };
     } catch (error) {
       const failure =

@@ -33,11 +33,15 @@ describe("initBackend: the ladder", () => {
     expect(tf.getBackend()).toBe("wasm");
     expect(choice.tried.map((t) => [t.name, t.ok, t.code])).toEqual([
       ["tensorflow-gpu", false, "NOT_INSTALLED"],
+      ["webgpu", false, "NOT_INSTALLED"],
       ["tensorflow-cpu", false, "NOT_INSTALLED"],
       ["wasm", true, undefined],
     ]);
     expect(choice.tried[0]?.reason).toContain("npm i @tensorflow/tfjs-node-gpu");
-    expect(choice.tried[1]?.reason).toContain("npm i @tensorflow/tfjs-node");
+    expect(choice.tried[1]?.reason).toContain(
+      "npm i webgpu@0.6.2 @tensorflow/tfjs-backend-webgpu@4.22.0",
+    );
+    expect(choice.tried[2]?.reason).toContain("npm i @tensorflow/tfjs-node");
     expect(describeBackend(choice)).toMatch(/^Backend: wasm \(CPU\)/);
     expect(describeBackend(choice)).toContain("skipped tensorflow-gpu");
     // The wasm backend really trains conv nets: its gradient kernels are registered.
