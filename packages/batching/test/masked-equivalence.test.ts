@@ -40,7 +40,7 @@ describe("a masked padded batch computes what batch size 1 computes", () => {
     });
     const meanLoss = singles.reduce((a, r) => a + r.loss, 0) / 3;
     const meanGrads = model.variables.map((_, v) =>
-      (singles[0]?.grads[v] as number[]).map(
+      ((singles[0] as (typeof singles)[0]).grads[v] as number[]).map(
         (_, k) => singles.reduce((a, r) => a + (r.grads[v]?.[k] as number), 0) / 3,
       ),
     );
