@@ -21,11 +21,11 @@ if (useCpu) {
 
 const options = {
   count: 96,
-  minSide: 20,
-  maxSide: 24,
+  minSide: 12,
+  maxSide: 14,
   batchSize: 16,
   sizeDivisible: 4,
-  epochs: 24,
+  epochs: 60,
   learningRate: 0.003,
   groupFactor: 3,
   channels: 8,

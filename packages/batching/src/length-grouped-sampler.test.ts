@@ -26,7 +26,6 @@ describe("lengthGroupedIndices (Hugging Face group_by_length)", () => {
   it("megaBatchMult 1 with batchSize = n is a full sort, longest first", () => {
     const order = lengthGroupedIndices([3, 9, 1, 9, 5], { batchSize: 5, megaBatchMult: 1 });
     expect(order.map((i) => [3, 9, 1, 9, 5][i])).toEqual([9, 9, 5, 3, 1]);
-    // stable among equal lengths only up to the random permutation: both 9s lead.
   });
 
   it("rejects negative lengths and bad multipliers", () => {
