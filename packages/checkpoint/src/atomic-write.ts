@@ -44,7 +44,9 @@ export async function writeFileAtomic(
       await writeAll(fh, c, onPiece ? (piece) => onPiece(i, piece) : undefined);
     }
     await options.beforePublish?.(fh);
-    if (durable) await fh.sync();
+    // fdatasync: flushes the data and the size (all a new file needs); the rename is
+    // made durable by the directory fsync below.
+    if (durable) await fh.datasync();
   } catch (err) {
     await fh.close().catch(() => {});
     await unlink(tmp).catch(() => {});

@@ -132,9 +132,19 @@ export function crc32Hex(chunks: Iterable<Uint8Array>): string {
   return (c >>> 0).toString(16).padStart(8, "0");
 }
 
-/** Throws CHECKSUM_MISMATCH when the data region does not match the stored CRC-32. */
-export function checkChecksum(path: string, info: CheckpointInfo, dataRegion: Uint8Array): void {
-  const got = crc32Hex([dataRegion]);
+/** Running CRC-32 over pieces fed in order. */
+export function crc32Accumulator(): { add(piece: Uint8Array): void; hex(): string } {
+  let c = 0;
+  return {
+    add(piece) {
+      c = crc32(piece, c);
+    },
+    hex: () => (c >>> 0).toString(16).padStart(8, "0"),
+  };
+}
+
+/** Throws CHECKSUM_MISMATCH when `got` (the data's CRC-32) differs from the stored one. */
+export function checkChecksum(path: string, info: CheckpointInfo, got: string): void {
   if (got !== info.crc32) {
     throw new CheckpointError(
       "CHECKSUM_MISMATCH",
@@ -151,8 +161,9 @@ export async function verifyCheckpoint(path: string): Promise<CheckpointInfo> {
   const file = await openSafetensors(path);
   try {
     const info = checkpointInfoFromHeader(path, file.header);
-    const region = await file.readDataRegion();
-    checkChecksum(path, info, region);
+    const crc = crc32Accumulator();
+    await file.readDataRegion((piece) => crc.add(piece));
+    checkChecksum(path, info, crc.hex());
     return info;
   } finally {
     await file.close();

@@ -420,13 +420,16 @@ export class SafetensorsFile {
     return { dtype: info.dtype, shape: info.shape.slice(), data };
   }
 
-  /** The raw bytes of the whole data region (every tensor, in file order), in one read. */
-  async readDataRegion(): Promise<Uint8Array> {
+  /**
+   * The raw bytes of the whole data region (every tensor, in file order). `onPiece`
+   * sees each piece in order while the next one is being read.
+   */
+  async readDataRegion(onPiece?: (piece: Uint8Array) => void): Promise<Uint8Array> {
     this.checkOpen();
     const { dataStart, dataLength } = this.header;
     // not zero-filled (every byte is read over) and not pooled (byteOffset 0, own buffer)
     const region = Buffer.allocUnsafeSlow(dataLength);
-    const got = await readExactly(this.fh, region, dataStart);
+    const got = await readExactly(this.fh, region, dataStart, onPiece);
     if (got !== dataLength) throw this.shrunk();
     return new Uint8Array(region.buffer, 0, dataLength);
   }

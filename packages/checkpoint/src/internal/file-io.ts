@@ -3,18 +3,36 @@ import type { FileHandle } from "node:fs/promises";
 // 4 MiB per call: measured faster than one huge read or write (and than 512 KiB) on Linux.
 const MAX_IO = 4 << 20;
 
-/** Reads exactly `length` bytes at `position` into `target` (loops over short reads). */
+/**
+ * Reads up to `target.byteLength` bytes at `position` (loops over short reads) and
+ * returns how many were read. `onPiece` sees each piece while the next read is in
+ * flight, so work such as a checksum overlaps the I/O.
+ */
 export async function readExactly(
   fh: FileHandle,
   target: Uint8Array,
   position: number,
+  onPiece?: (piece: Uint8Array) => void,
 ): Promise<number> {
+  const total = target.byteLength;
+  const readPiece = async (from: number): Promise<number> => {
+    const end = Math.min(from + MAX_IO, total);
+    let done = from;
+    while (done < end) {
+      const { bytesRead } = await fh.read(target, done, end - done, position + done);
+      if (bytesRead === 0) break;
+      done += bytesRead;
+    }
+    return done;
+  };
   let done = 0;
-  while (done < target.byteLength) {
-    const want = Math.min(target.byteLength - done, MAX_IO);
-    const { bytesRead } = await fh.read(target, done, want, position + done);
-    if (bytesRead === 0) break;
-    done += bytesRead;
+  let pending = total > 0 ? readPiece(0) : null;
+  while (pending !== null) {
+    const end = await pending;
+    const full = end === Math.min(done + MAX_IO, total);
+    pending = full && end < total ? readPiece(end) : null;
+    onPiece?.(target.subarray(done, end));
+    done = end;
   }
   return done;
 }

@@ -4,6 +4,7 @@ import {
   type CheckpointInfo,
   checkChecksum,
   checkpointInfoFromHeader,
+  crc32Accumulator,
   MODEL_PREFIX,
   type TrainingState,
 } from "../checkpoint-format.js";
@@ -42,8 +43,9 @@ export async function readCheckpointTensors(
   const file = await openSafetensors(path);
   try {
     const info = checkpointInfoFromHeader(path, file.header);
-    const region = await file.readDataRegion();
-    if (verify) checkChecksum(path, info, region);
+    const crc = crc32Accumulator();
+    const region = await file.readDataRegion(verify ? (piece) => crc.add(piece) : undefined);
+    if (verify) checkChecksum(path, info, crc.hex());
     const tensors: Record<string, SafetensorsTensor> = Object.create(null);
     for (const [name, t] of Object.entries(file.header.tensors)) {
       tensors[name] = {
