@@ -11,8 +11,7 @@ export type CheckpointErrorCode =
   | "UNSUPPORTED_OPTIMIZER"
   | "MISSING_OPTIMIZER_STATE"
   | "SLOT_WITHOUT_WEIGHT"
-  | "INVALID_ARGUMENT"
-  | "NO_CHECKPOINT";
+  | "INVALID_ARGUMENT";
 
 /** A checkpoint that cannot be saved, verified or restored into the given model/optimizer. */
 export class CheckpointError extends Error {

@@ -125,13 +125,6 @@ export async function readCheckpointInfo(path: string): Promise<CheckpointInfo> 
   return checkpointInfoFromHeader(path, file.header);
 }
 
-/** CRC-32 (zlib polynomial) of byte chunks, 8 lowercase hex digits. */
-export function crc32Hex(chunks: Iterable<Uint8Array>): string {
-  let c = 0;
-  for (const chunk of chunks) c = crc32(chunk, c);
-  return (c >>> 0).toString(16).padStart(8, "0");
-}
-
 /** Running CRC-32 over pieces fed in order. */
 export function crc32Accumulator(): { add(piece: Uint8Array): void; hex(): string } {
   let c = 0;

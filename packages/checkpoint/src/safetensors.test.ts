@@ -578,6 +578,15 @@ describe("serializeSafetensors: invalid input", () => {
     );
   });
 
+  it("refuses to write a header over 100,000,000 bytes", () => {
+    expectError(
+      () => serializeSafetensors({}, { big: "x".repeat(100_000_000) }),
+      "HEADER_TOO_LARGE",
+      /100000032 bytes/, // {"__metadata__":{"big":"x..."}} is 100000027 bytes, padded to 8
+      /fewer tensors or shorter metadata/,
+    );
+  });
+
   it("accepts raw little-endian bytes as a Uint8Array for any dtype", () => {
     const raw = new Uint8Array(new Float32Array([0.5]).buffer);
     const { tensors } = parseSafetensors(
