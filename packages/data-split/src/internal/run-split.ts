@@ -72,12 +72,12 @@ export function runSplit(
       );
     }
     const used = nTrain + nTest;
-    const buffers = columns.map((c) => {
-      const out = c.alloc(used);
-      const src = c.data;
-      for (let q = 0; q < used * c.width; q++) out[q] = src[q];
-      return out;
-    });
+    const buffers = columns.map((c) =>
+      (c.data as unknown as { slice(a: number, b: number): ArrayLike<unknown> }).slice(
+        0,
+        used * c.width,
+      ),
+    );
     let indices: Int32Array | null = null;
     if (wantIndices) {
       indices = new Int32Array(used);

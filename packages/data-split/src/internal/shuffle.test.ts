@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { approximateMode } from "./approximate-mode.js";
+import { createRng } from "./rng.js";
+import { bucketCount, permutation } from "./shuffle.js";
+
+describe("permutation (bucketed Fisher–Yates)", () => {
+  it("draws each of the 24 orders of 4 items about equally often", () => {
+    const rng = createRng(123);
+    const counts = new Map<string, number>();
+    const draws = 24_000;
+    for (let r = 0; r < draws; r++) {
+      const key = Array.from(permutation(rng, 4)).join("");
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    expect(counts.size).toBe(24);
+    // Expected 1000 each; 5 standard deviations is about ±155.
+    for (const c of counts.values()) expect(Math.abs(c - 1000)).toBeLessThan(160);
+  });
+
+  it("sends an item to every quarter of a bucketed permutation about equally often", () => {
+    const m = 40_000;
+    expect(bucketCount(m)).toBeGreaterThan(1);
+    const rng = createRng(5);
+    const quarters = [0, 0, 0, 0];
+    const runs = 400;
+    for (let r = 0; r < runs; r++) {
+      const p = permutation(rng, m);
+      const pos = p.indexOf(m - 1);
+      const q = Math.floor((pos / m) * 4);
+      quarters[q] = (quarters[q] as number) + 1;
+    }
+    // Expected 100 each; binomial sd ≈ 8.7, allow 5 sd.
+    for (const c of quarters) expect(Math.abs(c - 100)).toBeLessThan(44);
+  });
+
+  it("is a permutation of [0, m) for sizes around the bucket threshold", () => {
+    for (const m of [0, 1, 2, 32_768, 32_769, 70_001]) {
+      const p = permutation(createRng(m), m);
+      const seen = new Uint8Array(m);
+      for (const v of p) seen[v] = (seen[v] as number) + 1;
+      expect(seen.every((v) => v === 1)).toBe(true);
+    }
+  });
+});
+
+describe("approximateMode (scikit-learn's largest-remainder allocation)", () => {
+  it.each([
+    [[4, 2], 3, [2, 1]],
+    [[5, 2], 4, [3, 1]],
+    [[3, 4], 5, [2, 3]],
+    [[800, 50], 281, [264, 17]],
+  ])("splits %j over %i draws as %j", (counts, draws, expected) => {
+    // [800, 50] over 281: 264.47 and 16.53 -> floors 264, 16; the extra unit goes to class 1, whose remainder (0.53) is larger.
+    expect(Array.from(approximateMode(counts, draws, createRng(0)))).toEqual(expected);
+  });
+
+  it("breaks ties at random but always hands out exactly nDraws", () => {
+    const seen = new Set<string>();
+    for (let seed = 0; seed < 50; seed++) {
+      const out = Array.from(approximateMode([1, 1, 1], 2, createRng(seed)));
+      expect(out.reduce((a, b) => a + b)).toBe(2);
+      expect(Math.max(...out)).toBe(1);
+      seen.add(out.join());
+    }
+    expect(seen.size).toBe(3);
+  });
+});
