@@ -19,7 +19,7 @@ describe("examples/quickstart.ts (the README's example)", () => {
       ],
       { encoding: "utf8", env: { ...process.env, TRAINKIT_BACKEND: "" }, timeout: 120_000 },
     );
-    expect(out).toMatch(/^Backend: (tensorflow-gpu|tensorflow-cpu|wasm|cpu) \((GPU|CPU)\)/m);
+    expect(out).toMatch(/^Backend: (tensorflow-gpu|webgpu|tensorflow-cpu|wasm|cpu) \((GPU|CPU)\)/m);
     const loss = Number(/loss after 2 epochs on \w+: ([\d.]+)/.exec(out)?.[1]);
     expect(loss).toBeGreaterThan(0);
     expect(loss).toBeLessThan(5);
