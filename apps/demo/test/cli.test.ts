@@ -25,7 +25,7 @@ describe("trainkit demo", () => {
     const result = JSON.parse(stdout);
     expect(result.command).toBe("demo");
     expect(["tensorflow", "wasm", "cpu"]).toContain(result.backend.name);
-    expect(stderr).toMatch(/^Backend: (tensorflow-gpu|tensorflow-cpu|wasm|cpu) \((GPU|CPU)\)/);
+    expect(stderr).toMatch(/^Backend: (tensorflow-gpu|webgpu|tensorflow-cpu|wasm|cpu) \((GPU|CPU)\)/m);
     if (result.backend.candidate !== "tensorflow-gpu") {
       expect(stderr).toContain("skipped tensorflow-gpu");
     }
