@@ -177,6 +177,22 @@ export async function probeWebGpu(load: Importer): Promise<WebGpuProbe> {
   let globals: Record<string, unknown> = {};
   if (gpu === undefined) {
     const dawn = await loadDawn(load);
+    if (process.platform === "linux") {
+      // Without the Vulkan loader Dawn can find nothing; say so without starting it (it would
+      // only print its own warnings to stderr).
+      const loaderError = vulkanLoaderError();
+      if (loaderError !== undefined) {
+        const machine = {
+          platform: process.platform,
+          env: process.env,
+          vulkanLoaderError: loaderError,
+        };
+        throw new BackendError(
+          "NO_ADAPTER",
+          `Dawn found no GPU adapter: ${explainNoAdapter(machine)}`,
+        );
+      }
+    }
     gpu = dawn.create([]);
     globals = dawn.globals;
   }
