@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the GPU check from .gpu-check/ (made by build.sh) on a machine with no network and no
 # Node: unpacks Node and the bundle into a private temp folder, points the Vulkan loader at the
-# NVIDIA driver, runs check.mjs and prints its results. Exit: 0 all passed, 1 a stage failed,
+# NVIDIA driver, probes for an adapter (and stops there without one, unless
+# GPU_CHECK_CPU_STAGES=1), runs check.mjs and prints its results. Exit: 0 all passed, 1 a stage failed,
 # 2 the payload is missing or cannot run here, 3 no GPU adapter (the CPU stages still ran),
 # 124 timed out. Nothing is installed outside the temp folder, which is removed at the end
 # (GPU_CHECK_KEEP=1 keeps it).
@@ -149,6 +150,13 @@ PROBE=$?
 if [ "$PROBE" = 3 ]; then
   say "no adapter; the Vulkan loader's account of its drivers (VK_LOADER_DEBUG=driver):"
   (cd "$APP" && VK_LOADER_DEBUG=error,warn,driver timeout 60 "$NODE" check.mjs --probe 2>&1 | grep -v '^\[gpu-check' | head -n 60)
+fi
+if [ "$PROBE" != 0 ] && [ "${GPU_CHECK_CPU_STAGES:-0}" != "1" ]; then
+  case "$PROBE" in
+    3) say "NO GPU ADAPTER (reason above); stopping (GPU_CHECK_CPU_STAGES=1 runs the CPU stages anyway)" ;;
+    *) say "FAIL: the adapter probe exited $PROBE; stopping (GPU_CHECK_CPU_STAGES=1 runs the rest anyway)" ;;
+  esac
+  exit "$PROBE"
 fi
 
 say "running the check (limit ${TIME_LIMIT_S} s)"
