@@ -176,6 +176,16 @@ const name = (c: Case) =>
 
 const TOLERANCE = 1e-4;
 
+type Result = Awaited<ReturnType<typeof runOn>>;
+
+/** Same shape, within tolerance of the reference, and no tensor or wasm buffer left behind. */
+function expectMatch(actual: Result, expected: Float32Array, shape: number[]): void {
+  expect(actual.shape).toEqual(shape);
+  expect(relError(actual.data, expected)).toBeLessThan(TOLERANCE);
+  expect(actual.leakedDataIds).toBe(0);
+  expect(actual.leakedTensors).toBe(0);
+}
+
 beforeAll(async () => {
   registerWasmGradients();
   await tf.setBackend("wasm");
@@ -229,10 +239,7 @@ describe.each(cases)("gradient kernels match the cpu backend: %s", (c) => {
       { ...attrs, filterShape: refShape },
     );
     const expected = dilated ? undilateFilter(ref.data, refShape, c.dilations) : ref.data;
-    expect(actual.shape).toEqual(filterShape);
-    expect(relError(actual.data, expected)).toBeLessThan(TOLERANCE);
-    expect(actual.leakedDataIds).toBe(0);
-    expect(actual.leakedTensors).toBe(0);
+    expectMatch(actual, expected, filterShape);
   });
 
   it(`DepthwiseConv2dNativeBackpropFilter (${name(c)})`, async () => {
@@ -265,10 +272,7 @@ describe.each(cases)("gradient kernels match the cpu backend: %s", (c) => {
       },
     );
     const expected = dilated ? undilateFilter(ref.data, refShape, c.dilations) : ref.data;
-    expect(actual.shape).toEqual(filterShape);
-    expect(relError(actual.data, expected)).toBeLessThan(TOLERANCE);
-    expect(actual.leakedDataIds).toBe(0);
-    expect(actual.leakedTensors).toBe(0);
+    expectMatch(actual, expected, filterShape);
   });
 
   it(`Conv2DBackpropInput (${name(c)})`, async () => {
@@ -288,10 +292,7 @@ describe.each(cases)("gradient kernels match the cpu backend: %s", (c) => {
     );
     const plain = dilateFilter(filter.data, filterShape, c.dilations);
     const ref = await runOn("cpu", "Conv2DBackpropInput", { dy, filter: plain }, attrs);
-    expect(actual.shape).toEqual(xShape);
-    expect(relError(actual.data, ref.data)).toBeLessThan(TOLERANCE);
-    expect(actual.leakedDataIds).toBe(0);
-    expect(actual.leakedTensors).toBe(0);
+    expectMatch(actual, ref.data, xShape);
   });
 
   it(`DepthwiseConv2dNativeBackpropInput (${name(c)})`, async () => {
@@ -319,10 +320,7 @@ describe.each(cases)("gradient kernels match the cpu backend: %s", (c) => {
         dilations: [1, 1],
       },
     );
-    expect(actual.shape).toEqual(xShape);
-    expect(relError(actual.data, ref.data)).toBeLessThan(TOLERANCE);
-    expect(actual.leakedDataIds).toBe(0);
-    expect(actual.leakedTensors).toBe(0);
+    expectMatch(actual, ref.data, xShape);
   });
 });
 
