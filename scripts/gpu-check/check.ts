@@ -422,6 +422,24 @@ if (gpu) {
   });
 }
 
+// 6. Information: does dataSync() work on webgpu in Node? (tfjs-backend-webgpu 4.22 reads
+// synchronously through an OffscreenCanvas, which Node lacks.) Not a pass/fail stage.
+if (gpu) {
+  await runStage("information: dataSync() of a GPU-computed tensor on webgpu", 30, async () => {
+    await use("webgpu");
+    const t = tf.tidy(() => tf.matMul(tf.ones([4, 4]), tf.ones([4, 4])));
+    try {
+      log(`  INFO dataSync on webgpu works: ${Array.from(t.dataSync()).slice(0, 2).join(", ")}`);
+    } catch (error) {
+      log(
+        `  INFO dataSync on webgpu throws: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    } finally {
+      t.dispose();
+    }
+  });
+}
+
 const failedOther = results.some((r) => !r.ok && r.name !== "webgpu adapter");
 if (!gpu) log("NO GPU ADAPTER: the webgpu stages did not run (the reason is above)");
 summarizeAndExit(failedOther ? 1 : gpu ? 0 : 3);
