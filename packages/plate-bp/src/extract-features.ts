@@ -2,7 +2,7 @@ import { binarize, type Polarity } from "./binarize.js";
 import { cropToBoundingBox } from "./crop-to-bounding-box.js";
 import { easyprFeatures } from "./easypr-features.js";
 import { PlateBpError } from "./errors.js";
-import type { GrayImage, RasterImage } from "./image-types.js";
+import type { BinaryImage, GrayImage, RasterImage } from "./image-types.js";
 import { slidingWindowFeatures } from "./sliding-window-features.js";
 import { toGrayscale } from "./to-grayscale.js";
 
@@ -58,8 +58,18 @@ export function extractFeatures(
     threshold: options.threshold ?? "otsu",
     polarity: options.polarity ?? "auto",
   });
-  const crop = options.noCrop
-    ? bin
-    : cropToBoundingBox(bin, { keepAspect: options.keepAspect ?? true });
+  if (options.noCrop)
+    return kind === "grid5x5" ? slidingWindowFeatures(bin) : easyprFeatures(bin, 10);
+  return binaryFeatures(bin, kind, options.keepAspect ?? true);
+}
+
+/** Features of an already binarised character (1 = character): crop to its box, then features. */
+export function binaryFeatures(
+  image: BinaryImage,
+  kind: FeatureKind = "grid5x5",
+  keepAspect = true,
+): Float32Array {
+  checkKind(kind);
+  const crop = cropToBoundingBox(image, { keepAspect });
   return kind === "grid5x5" ? slidingWindowFeatures(crop) : easyprFeatures(crop, 10);
 }

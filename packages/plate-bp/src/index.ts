@@ -1,4 +1,16 @@
+export {
+  AUGMENTATION_PRESETS,
+  type Augmentation,
+  type AugmentationPreset,
+  type AugmentationRanges,
+} from "./augmentation.js";
 export { type BinarizeOptions, type BinarizeResult, binarize, type Polarity } from "./binarize.js";
+export {
+  type CharacterDataset,
+  type CharacterDatasetOptions,
+  generateCharacterDataset,
+} from "./character-dataset.js";
+export { DIGITS, PLATE_ALPHANUMERICS } from "./charsets.js";
 export {
   type BoundingBox,
   boundingBox,
@@ -6,6 +18,13 @@ export {
   cropToBoundingBox,
 } from "./crop-to-bounding-box.js";
 export { decodeImage, readImageFile } from "./decode-image.js";
+export {
+  classifyImage,
+  classifyImages,
+  type DefaultModelName,
+  defaultModelPath,
+  loadDefaultModel,
+} from "./default-model.js";
 export { easyprFeatures } from "./easypr-features.js";
 export {
   ImageDecodeError,
@@ -14,14 +33,42 @@ export {
   type PlateBpErrorCode,
 } from "./errors.js";
 export {
+  binaryFeatures,
   type ExtractFeaturesOptions,
   extractFeatures,
   FEATURE_KINDS,
   type FeatureKind,
   featureLength,
 } from "./extract-features.js";
+export { type GlyphFont, loadFont } from "./glyph-font.js";
 export type { BinaryImage, GrayImage, RasterImage } from "./image-types.js";
+export {
+  loadPlateModel,
+  PLATE_MODEL_FORMAT,
+  parsePlateModel,
+  savePlateModel,
+  serializePlateModel,
+} from "./model-file.js";
 export { argmax, oneHot } from "./one-hot.js";
 export { grayHistogram, otsuThreshold } from "./otsu-threshold.js";
+export {
+  type Classification,
+  classifyFeatures,
+  classifyImageWith,
+  HIDDEN_ACTIVATIONS,
+  type HiddenActivation,
+  type PlateClassifier,
+  predictProbabilities,
+} from "./plate-classifier.js";
+export {
+  type PlateReading,
+  type PlateSegment,
+  type ReadPlateOptions,
+  readPlate,
+  type SegmentPlateOptions,
+  segmentPlate,
+} from "./read-plate.js";
+export { type RenderCharacterOptions, renderCharacter } from "./render-character.js";
+export { type RenderPlateOptions, randomPlateText, renderPlate } from "./render-plate.js";
 export { type SlidingWindowOptions, slidingWindowFeatures } from "./sliding-window-features.js";
 export { BT601_WEIGHTS, type ToGrayscaleOptions, toGrayscale } from "./to-grayscale.js";

@@ -143,7 +143,8 @@ export function gridInto(
     const r = (yp[k] as number) * gx;
     const o = acc + (yc[k] as number) * gx;
     const l = yl[k] as number;
-    for (let cx = 0; cx < gx; cx++) rows[o + cx] = (rows[o + cx] as number) + l * (rows[r + cx] as number);
+    for (let cx = 0; cx < gx; cx++)
+      rows[o + cx] = (rows[o + cx] as number) + l * (rows[r + cx] as number);
   }
   const norm = 1 / (w * h);
   for (let i = 0; i < gy * gx; i++) out[offset + i] = (rows[acc + i] as number) * norm;

@@ -1,0 +1,99 @@
+// Reproducible training of the two shipped models (models/*.safetensors):
+//   npm run train-models -w @trainkit/plate-bp
+// Digits: 5x5 grid features, 25 -> 64 (tanh) -> 10, trained on mild + heavy distortions.
+// Alphanumerics: EasyPR 120-d features, 120 -> 64 (tanh) -> 34, trained on mild distortions.
+// Both train only on TRAIN_FONT_FILES; the test fonts are never seen. cpu backend, fixed seeds.
+import { fileURLToPath } from "node:url";
+import * as tf from "@tensorflow/tfjs-core";
+import "@tensorflow/tfjs-backend-cpu";
+import {
+  DIGITS,
+  generateCharacterDataset,
+  PLATE_ALPHANUMERICS,
+  savePlateModel,
+} from "../src/index.js";
+import { trainPlateModel } from "../src/tfjs.js";
+import { concat } from "./datasets.js";
+import { loadFonts, TRAIN_FONT_FILES } from "./fonts.js";
+
+await tf.setBackend("cpu");
+const out = (f: string) => fileURLToPath(new URL(`../models/${f}`, import.meta.url));
+const fonts = loadFonts(TRAIN_FONT_FILES);
+const fontNames = fonts.map((f) => f.name).join(", ");
+const log =
+  (name: string) =>
+  (l: { epoch: number; loss: number; trainAccuracy: number; validationAccuracy?: number }) =>
+    console.log(
+      `${name} epoch ${l.epoch + 1}: loss ${l.loss.toFixed(4)} train ${(100 * l.trainAccuracy).toFixed(2)}% val ${(100 * (l.validationAccuracy ?? 0)).toFixed(2)}%`,
+    );
+
+{
+  const t0 = Date.now();
+  const mild = generateCharacterDataset({
+    fonts,
+    charset: DIGITS,
+    samplesPerClass: 1500,
+    augment: "mild",
+    seed: 11,
+  });
+  const heavy = generateCharacterDataset({
+    fonts,
+    charset: DIGITS,
+    samplesPerClass: 1500,
+    augment: "heavy",
+    seed: 12,
+  });
+  const d = concat([mild, heavy]);
+  const { classifier, history } = await trainPlateModel({
+    ...d,
+    labels: DIGITS,
+    features: "grid5x5",
+    hiddenUnits: 64,
+    epochs: 30,
+    batchSize: 128,
+    learningRate: 0.01,
+    warmupEpochs: 1,
+    seed: 1,
+    validationSplit: 0.1,
+    onEpochEnd: log("digits"),
+  });
+  await savePlateModel(out("digits-grid5x5.safetensors"), classifier, {
+    trained_by: "packages/plate-bp/scripts/train-default-models.ts",
+    fonts: fontNames,
+    data: "1500 mild + 1500 heavy per class, seeds 11/12",
+    validation_accuracy: String(history.at(-1)?.validationAccuracy),
+  });
+  console.log(`digits done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+}
+{
+  const t0 = Date.now();
+  const d = generateCharacterDataset({
+    fonts,
+    charset: PLATE_ALPHANUMERICS,
+    samplesPerClass: 400,
+    augment: "mild",
+    seed: 21,
+    features: "easypr120",
+  });
+  const { classifier, history } = await trainPlateModel({
+    x: d.x,
+    y: d.y,
+    labels: PLATE_ALPHANUMERICS,
+    features: "easypr120",
+    hiddenUnits: 64,
+    epochs: 30,
+    batchSize: 128,
+    learningRate: 0.01,
+    warmupEpochs: 1,
+    seed: 2,
+    validationSplit: 0.1,
+    onEpochEnd: log("alnum"),
+  });
+  await savePlateModel(out("alphanumerics-easypr120.safetensors"), classifier, {
+    trained_by: "packages/plate-bp/scripts/train-default-models.ts",
+    fonts: fontNames,
+    data: "400 mild per class, seed 21",
+    validation_accuracy: String(history.at(-1)?.validationAccuracy),
+  });
+  console.log(`alphanumerics done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+}

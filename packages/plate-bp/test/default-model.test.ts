@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import {
+  classifyImage,
+  classifyImages,
+  DIGITS,
+  defaultModelPath,
+  loadDefaultModel,
+  PLATE_ALPHANUMERICS,
+  renderCharacter,
+} from "../src/index.js";
+import { barlow } from "./fonts.js";
+
+describe("shipped models", () => {
+  it("loads both safetensors models with their labels and feature kinds", () => {
+    const d = loadDefaultModel("digits");
+    expect([d.labels, d.features, d.inputSize, d.b2.length]).toEqual([DIGITS, "grid5x5", 25, 10]);
+    const a = loadDefaultModel("alphanumerics");
+    expect([a.labels, a.features, a.inputSize, a.b2.length]).toEqual([
+      PLATE_ALPHANUMERICS,
+      "easypr120",
+      120,
+      34,
+    ]);
+    expect(defaultModelPath("digits")).toMatch(/models[/\\]digits-grid5x5\.safetensors$/);
+    expect(() => defaultModelPath("letters" as never)).toThrow(
+      /no shipped model named "letters"; use "digits" or "alphanumerics"/,
+    );
+  });
+
+  it("classifies digits of a font it never saw, either polarity", () => {
+    const imgs = [...DIGITS].map((d, i) =>
+      renderCharacter(barlow, d, { augment: "mild", seed: 100 + i }),
+    );
+    const got = classifyImages(imgs)
+      .map((c) => c.label)
+      .join("");
+    expect(got).toBe(DIGITS);
+    const one = classifyImage(
+      renderCharacter(barlow, "4", {
+        augment: {
+          ...{
+            rotationDeg: [0, 0],
+            shear: [0, 0],
+            scale: [1, 1],
+            aspect: [1, 1],
+            translatePx: [0, 0],
+            blurSigma: [0, 0],
+            noiseSigma: [0, 0],
+            lighting: [0, 0],
+            contrast: [200, 200],
+          },
+          lightOnDarkProbability: 1,
+        },
+      }),
+    );
+    expect(one.label).toBe("4");
+    expect(one.confidence).toBeGreaterThan(0.5);
+  });
+
+  it("classifies the 34 plate characters with the alphanumeric model", () => {
+    const a = loadDefaultModel("alphanumerics");
+    const imgs = [...PLATE_ALPHANUMERICS].map((c, i) =>
+      renderCharacter(barlow, c, { augment: "mild", seed: 200 + i }),
+    );
+    const got = classifyImages(imgs, a).map((c) => c.label);
+    const ok = got.filter((l, i) => l === PLATE_ALPHANUMERICS[i]).length;
+    expect(ok).toBeGreaterThanOrEqual(32);
+  });
+});
