@@ -1,3 +1,4 @@
+import { simdKernels, simdTranspose2d } from "./internal/simd-transpose.js";
 import { assertPermutation } from "./layout.js";
 import { LayoutError } from "./layout-error.js";
 
@@ -21,6 +22,15 @@ type Words = Int8Array | Int16Array | Int32Array;
 const BLOCK = 64;
 /** Side of the square tiles used when each element is a run of several words. */
 const TILE = 32;
+/** Smallest 2-D transpose (words) worth the trip through WebAssembly memory. */
+const SIMD_MIN_WORDS = 16384;
+
+/**
+ * Which kernel moves the data: `"auto"` (WebAssembly SIMD for large 2-D transposes of 4- and
+ * 8-byte elements where available, JS otherwise), or one of them forced (`"simd"` still falls back
+ * to JS where SIMD is unavailable or the shape does not suit it). Internal: for tests and benchmarks.
+ */
+export type TransposeKernel = "auto" | "js" | "simd";
 
 /**
  * Transposes a row-major typed array of shape `shape` by `perm` (output axis `i` is input axis
@@ -29,14 +39,27 @@ const TILE = 32;
  *
  * The work is reduced to its essence first: size-1 axes are dropped and axes that stay next to each
  * other are merged, so `NCHW → NHWC` becomes a batch of `[C, H·W] → [H·W, C]` matrix transposes,
- * done in cache-sized tiles. Elements are moved as raw bits (float data is copied through an
- * integer view), so NaN payloads survive.
+ * done in cache-sized tiles. Large transposes of 4- and 8-byte elements run a WebAssembly SIMD
+ * kernel (blocks copied into wasm memory, transposed with shuffles, copied back) where the runtime
+ * supports it, and a JS kernel otherwise. Elements are moved as raw bits (float data is copied
+ * through an integer view), so NaN payloads survive.
  */
 export function transposeArray<T extends TypedArray>(
   data: T,
   shape: readonly number[],
   perm: readonly number[],
   out?: T,
+): T {
+  return transposeArrayWith(data, shape, perm, out, "auto");
+}
+
+/** {@link transposeArray} with the kernel chosen explicitly (internal: tests and benchmarks). */
+export function transposeArrayWith<T extends TypedArray>(
+  data: T,
+  shape: readonly number[],
+  perm: readonly number[],
+  out: T | undefined,
+  kernel: TransposeKernel,
 ): T {
   const size = checkShape(shape, data.length);
   assertPermutation(perm, shape.length);
@@ -98,9 +121,23 @@ export function transposeArray<T extends TypedArray>(
   const idx = new Array<number>(outer.length).fill(0);
   let ib = 0;
   let ob = 0;
+  const simd =
+    kernel !== "js" &&
+    src instanceof Int32Array &&
+    dstWords instanceof Int32Array &&
+    run <= 2 &&
+    (kernel === "simd" || rows * cols * run >= SIMD_MIN_WORDS)
+      ? simdKernels()
+      : null;
   for (;;) {
-    if (run === 1) tile1(src, dstWords, ib, ob, rows, cols, sA, oB);
-    else tileRun(src, dstWords, ib, ob, rows, cols, sA, oB, run);
+    if (
+      !(
+        simd &&
+        tileSimd(simd, src as Int32Array, dstWords as Int32Array, ib, ob, rows, cols, sA, oB, run)
+      )
+    ) {
+      tileJs(src, dstWords, ib, ob, rows, cols, sA, oB, run);
+    }
     let d = outer.length - 1;
     for (; d >= 0; d--) {
       const ax = outer[d] as number;
@@ -119,6 +156,47 @@ export function transposeArray<T extends TypedArray>(
     if (d < 0) break;
   }
   return dst;
+}
+
+function tileJs(
+  src: Words,
+  dst: Words,
+  ib: number,
+  ob: number,
+  rows: number,
+  cols: number,
+  sA: number,
+  oB: number,
+  run: number,
+): void {
+  if (run === 1) tile1(src, dst, ib, ob, rows, cols, sA, oB);
+  else tileRun(src, dst, ib, ob, rows, cols, sA, oB, run);
+}
+
+/**
+ * The SIMD kernel on the part of the 2-D transpose whose sides are multiples of its block side,
+ * the JS kernel on the strips left over. Returns `false` (nothing done) where SIMD does not suit.
+ */
+function tileSimd(
+  simd: NonNullable<ReturnType<typeof simdKernels>>,
+  src: Int32Array,
+  dst: Int32Array,
+  ib: number,
+  ob: number,
+  rows: number,
+  cols: number,
+  sA: number,
+  oB: number,
+  run: number,
+): boolean {
+  const q = run === 1 ? 4 : 2;
+  const r = rows - (rows % q);
+  const c = cols - (cols % q);
+  if (r === 0 || c === 0) return false;
+  if (!simdTranspose2d(simd, src, dst, ib, ob, r, c, sA, oB, run as 1 | 2)) return false;
+  if (c < cols) tileJs(src, dst, ib + c * run, ob + c * oB, rows, cols - c, sA, oB, run);
+  if (r < rows) tileJs(src, dst, ib + r * sA, ob + r * run, rows - r, c, sA, oB, run);
+  return true;
 }
 
 /**
