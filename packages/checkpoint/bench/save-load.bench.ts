@@ -15,14 +15,16 @@ await tf.setBackend("cpu");
 const sizes = (process.env.BENCH_SIZES_MB ?? "100,1000").split(",").map(Number);
 const dir = await mkdtemp(join(tmpdir(), "ckpt-bench-"));
 
-async function best(runs: number, fn: () => Promise<unknown>): Promise<number> {
-  let t = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < runs; i++) {
-    const s = performance.now();
-    await fn();
-    t = Math.min(t, performance.now() - s);
-  }
-  return t / 1000;
+async function time(fn: () => Promise<unknown>): Promise<number> {
+  const s = performance.now();
+  await fn();
+  return (performance.now() - s) / 1000;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 }
 
 /** A model of `layers` square dense layers holding about `mb` MB of float32 weights. */
@@ -47,7 +49,7 @@ const rows: string[] = [];
 for (const mb of sizes) {
   const model = bigModel(mb);
   const optimizer = null;
-  const runs = mb >= 1000 ? 3 : 5;
+  const runs = Number(process.env.BENCH_ROUNDS ?? (mb >= 1000 ? 5 : 7));
   const tensors: Record<string, { dtype: "F32"; shape: number[]; data: Float32Array }> = {};
   for (const w of model.weights) {
     tensors[w.originalName] = {
@@ -85,32 +87,33 @@ for (const mb of sizes) {
     stRead: () => readSafetensors(stPath),
     ckLoad: () => loadCheckpoint(ckPath, { model, optimizer }),
   };
-  // Rounds interleave the operations so that machine noise hits all of them alike; best of the rounds.
-  const t: Record<string, number> = {};
+  // Rounds interleave the operations so that machine noise hits all of them alike;
+  // best and median of the rounds.
+  const samples: Record<string, number[]> = {};
+  for (const name of Object.keys(ops)) samples[name] = [];
   for (let r = 0; r < runs; r++) {
-    for (const [name, fn] of Object.entries(ops))
-      t[name] = Math.min(t[name] ?? Number.POSITIVE_INFINITY, await best(1, fn));
+    for (const [name, fn] of Object.entries(ops)) samples[name]?.push(await time(fn));
   }
-  const tPlainWrite = t.plainWrite as number;
-  const tPlainSync = t.plainSync as number;
-  const tStWrite = t.stWrite as number;
-  const tCkSave = t.ckSave as number;
-  const tTfjsSave = t.tfjsSave as number;
-  const tPlainRead = t.plainRead as number;
-  const tStRead = t.stRead as number;
-  const tCkLoad = t.ckLoad as number;
-
+  const stat = (name: string) => {
+    const xs = samples[name] as number[];
+    return { best: Math.min(...xs), median: median(xs) };
+  };
   const gbs = (t: number) => (dataBytes / 1e9 / t).toFixed(2);
-  const pct = (a: number, b: number) => `${Math.round((100 * b) / a)}%`;
+  const row = (label: string, name: string, base: string) => {
+    const t = stat(name);
+    const b = stat(base);
+    const pct = (x: number, y: number) => `${Math.round((100 * y) / x)}%`;
+    return `| ${mb} MB | ${label} | ${gbs(t.best)} / ${gbs(t.median)} | ${pct(t.best, b.best)} / ${pct(t.median, b.median)} |`;
+  };
   rows.push(
-    `| ${mb} MB | plain fs.writeFile (no fsync) | ${gbs(tPlainWrite)} | 100% |`,
-    `| ${mb} MB | plain write + fsync (durable floor) | ${gbs(tPlainSync)} | ${pct(tPlainSync, tPlainWrite)} |`,
-    `| ${mb} MB | writeSafetensors (temp + fsync + rename + dir fsync) | ${gbs(tStWrite)} | ${pct(tStWrite, tPlainWrite)} |`,
-    `| ${mb} MB | saveCheckpoint (tfjs model, + CRC-32, durable) | ${gbs(tCkSave)} | ${pct(tCkSave, tPlainWrite)} |`,
-    `| ${mb} MB | tfjs model.save to memory | ${gbs(tTfjsSave)} | ${pct(tTfjsSave, tPlainWrite)} |`,
-    `| ${mb} MB | plain fs.readFile | ${gbs(tPlainRead)} | 100% |`,
-    `| ${mb} MB | readSafetensors (validated, typed arrays) | ${gbs(tStRead)} | ${pct(tStRead, tPlainRead)} |`,
-    `| ${mb} MB | loadCheckpoint (CRC-32 verify + setWeights) | ${gbs(tCkLoad)} | ${pct(tCkLoad, tPlainRead)} |`,
+    row("plain fs.writeFile (no fsync)", "plainWrite", "plainWrite"),
+    row("plain write + fsync (durable floor)", "plainSync", "plainWrite"),
+    row("writeSafetensors (temp + fsync + rename + dir fsync)", "stWrite", "plainWrite"),
+    row("saveCheckpoint (tfjs model, + CRC-32, durable)", "ckSave", "plainWrite"),
+    row("tfjs model.save to memory", "tfjsSave", "plainWrite"),
+    row("plain fs.readFile", "plainRead", "plainRead"),
+    row("readSafetensors (validated, typed arrays)", "stRead", "plainRead"),
+    row("loadCheckpoint (CRC-32 verify + setWeights)", "ckLoad", "plainRead"),
   );
   console.log(rows.slice(-8).join("\n"));
   model.dispose();
@@ -119,5 +122,7 @@ for (const mb of sizes) {
   await rm(ckPath, { force: true });
 }
 await rm(dir, { recursive: true, force: true });
-console.log("\n| size | operation | GB/s | vs plain |\n|---|---|---|---|");
+console.log(
+  "\n| size | operation | GB/s best / median | vs plain best / median |\n|---|---|---|---|",
+);
 console.log(rows.join("\n"));

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { type FileHandle, open, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { writeAll } from "./internal/file-io.js";
+import { BackgroundFlush, writeAll } from "./internal/file-io.js";
 
 export interface AtomicWriteOptions {
   /** fsync the file before the rename and the directory after it (default true) */
@@ -17,6 +17,9 @@ export interface AtomicWriteHooks {
 }
 
 const TEMP_SUFFIX = ".tmp";
+// Durable writes start an fdatasync in the background after every 8 MiB written (one
+// at a time), so the disk writes while we write instead of all at the final sync.
+const FLUSH_EVERY = 8 << 20;
 
 /** True for the temporary names `writeFileAtomic` uses (`.<name>.<random>.tmp`). */
 export function isTempFileName(name: string): boolean {
@@ -38,16 +41,23 @@ export async function writeFileAtomic(
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString("hex")}${TEMP_SUFFIX}`);
   const fh = await open(tmp, "wx", 0o644);
+  const flush = durable ? new BackgroundFlush(fh, FLUSH_EVERY) : null;
+  const afterPiece = flush ? (bytes: number) => flush.wrote(bytes) : undefined;
   try {
     const { onPiece } = options;
     for (const [i, c] of chunks.entries()) {
-      await writeAll(fh, c, onPiece ? (piece) => onPiece(i, piece) : undefined);
+      await writeAll(fh, c, onPiece ? (piece) => onPiece(i, piece) : undefined, afterPiece);
     }
     await options.beforePublish?.(fh);
-    // fdatasync: flushes the data and the size (all a new file needs); the rename is
-    // made durable by the directory fsync below.
-    if (durable) await fh.datasync();
+    if (flush) {
+      await flush.settle();
+      // fdatasync after the last write: flushes every dirty page of the file (whatever
+      // the background flushes covered) and its size, all a new file needs; the rename
+      // is made durable by the directory fsync below.
+      await fh.datasync();
+    }
   } catch (err) {
+    await flush?.settle().catch(() => {});
     await fh.close().catch(() => {});
     await unlink(tmp).catch(() => {});
     throw err;
