@@ -17,24 +17,34 @@ describe("permutation (bucketed Fisher–Yates)", () => {
     for (const c of counts.values()) expect(Math.abs(c - 1000)).toBeLessThan(160);
   });
 
-  it("sends an item to every quarter of a bucketed permutation about equally often", () => {
-    const m = 40_000;
-    expect(bucketCount(m)).toBeGreaterThan(1);
-    const rng = createRng(5);
-    const quarters = [0, 0, 0, 0];
-    const runs = 400;
-    for (let r = 0; r < runs; r++) {
-      const p = permutation(rng, m);
-      const pos = p.indexOf(m - 1);
-      const q = Math.floor((pos / m) * 4);
-      quarters[q] = (quarters[q] as number) + 1;
-    }
-    // Expected 100 each; binomial sd ≈ 8.7, allow 5 sd.
-    for (const c of quarters) expect(Math.abs(c - 100)).toBeLessThan(44);
-  });
+  // 60_000: one bucket, swap indices drawn for bounds up to 60_000 from 16-bit halves (high
+  // rejection rate); 140_000: several buckets.
+  it.each([
+    [60_000, 1],
+    [140_000, 8],
+  ])(
+    "sends an item to every quarter of a permutation of %i (%i buckets) about equally often",
+    (m, buckets) => {
+      expect(bucketCount(m)).toBe(buckets);
+      const rng = createRng(5);
+      const quarters = [0, 0, 0, 0];
+      const firstQuarters = [0, 0, 0, 0];
+      const runs = 400;
+      for (let r = 0; r < runs; r++) {
+        const p = permutation(rng, m);
+        const q = Math.floor((p.indexOf(m - 1) / m) * 4);
+        quarters[q] = (quarters[q] as number) + 1;
+        const q0 = Math.floor((p.indexOf(0) / m) * 4);
+        firstQuarters[q0] = (firstQuarters[q0] as number) + 1;
+      }
+      // Expected 100 each; binomial sd ≈ 8.7, allow 5 sd.
+      for (const c of quarters) expect(Math.abs(c - 100)).toBeLessThan(44);
+      for (const c of firstQuarters) expect(Math.abs(c - 100)).toBeLessThan(44);
+    },
+  );
 
   it("is a permutation of [0, m) for sizes around the bucket threshold", () => {
-    for (const m of [0, 1, 2, 32_768, 32_769, 70_001]) {
+    for (const m of [0, 1, 2, 65_536, 65_537, 140_001]) {
       const p = permutation(createRng(m), m);
       const seen = new Uint8Array(m);
       for (const v of p) seen[v] = (seen[v] as number) + 1;

@@ -7,21 +7,20 @@ export interface ShuffleTarget {
   readonly width: number;
 }
 
-/** Rows per bucket aimed at: a bucket of rows stays in the CPU cache while it is shuffled. */
-const ROWS_PER_BUCKET = 16384;
-const MAX_BUCKETS = 65536;
+/**
+ * Rows per bucket aimed at: a bucket of rows stays in the CPU cache while it is shuffled, and few
+ * enough buckets keep the scatter pass's write streams within the cache and TLB.
+ */
+const ROWS_PER_BUCKET = 32768;
+/** Bucket ids are drawn from 16-bit halves of a random word; 14 bits leave its 2 lowest bits out. */
+const MAX_BUCKETS = 16384;
+const TWO_16 = 65536;
 
 export function bucketCount(m: number): number {
   if (m <= 2 * ROWS_PER_BUCKET) return 1;
   let b = 1;
   while (b * ROWS_PER_BUCKET < m && b < MAX_BUCKETS) b *= 2;
   return b;
-}
-
-function makeTemp(dst: ShuffleTarget["dst"], size: number): { [i: number]: unknown } {
-  if (Array.isArray(dst)) return new Array(size);
-  const Ctor = (dst as object).constructor as new (len: number) => { [i: number]: unknown };
-  return new Ctor(size);
 }
 
 /**
@@ -33,6 +32,10 @@ function makeTemp(dst: ShuffleTarget["dst"], size: number): { [i: number]: unkno
  * bucket, buckets keep their items in order, then each bucket is Fisher–Yates shuffled. That is a
  * uniform permutation, and every pass is sequential or inside one cache-sized bucket, so rows are
  * moved in one scatter pass plus one in-cache pass instead of random reads over the whole input.
+ *
+ * Randomness is drawn as two 16-bit halves per 32-bit word: a bucket id from each half, and each
+ * in-bucket swap index from one half by Lemire's multiply-shift with rejection (exact, as buckets
+ * hold at most 2^16 items; larger ones fall back to whole words).
  */
 export function shuffleInto(
   rng: Rng,
@@ -47,32 +50,15 @@ export function shuffleInto(
   const starts = new Int32Array(buckets + 1);
   let ids: Uint16Array | null = null;
   if (buckets > 1) {
-    ids = new Uint16Array(m);
-    const shift = 32 - (31 - Math.clz32(buckets));
-    for (let i = 0; i < m; i++) {
-      const b = rng.next() >>> shift;
-      ids[i] = b;
-      starts[b + 1] = (starts[b + 1] as number) + 1;
-    }
-    for (let b = 0; b < buckets; b++) {
-      starts[b + 1] = (starts[b + 1] as number) + (starts[b] as number);
-    }
+    ids = drawBuckets(rng, m, buckets, starts);
   } else {
     starts[1] = m;
   }
 
-  // Scatter pass: sequential reads, one sequential write stream per bucket.
   const views = targets.map(bitView);
-  if (indexOut) scatterIndices(ids, starts, m, sel, indexOut, offset);
-  for (const t of views) {
-    if (t.src instanceof Int32Array && t.dst instanceof Int32Array) {
-      scatterI32(ids, starts, m, sel, t.src, t.dst, t.width, offset);
-    } else {
-      scatterRows(ids, starts, m, sel, t, offset);
-    }
-  }
+  scatter(ids, starts, m, sel, views, indexOut, offset);
 
-  // In-bucket pass: one local Fisher–Yates permutation per bucket, applied to every target.
+  // In-bucket pass: one Fisher–Yates swap sequence per bucket, replayed on every target.
   let maxSize = 0;
   for (let b = 0; b < buckets; b++) {
     const size = (starts[b + 1] as number) - (starts[b] as number);
@@ -84,18 +70,10 @@ export function shuffleInto(
   for (let b = 0; b < buckets; b++) {
     const s = starts[b] as number;
     const size = (starts[b + 1] as number) - s;
-    for (let k = 0; k < size; k++) local[k] = k;
-    for (let i = size - 1; i > 0; i--) {
-      const j = randomBelow(rng, i + 1);
-      const tmp = local[i] as number;
-      local[i] = local[j] as number;
-      local[j] = tmp;
-    }
+    if (size < 2) continue;
+    drawPermutation(rng, local, size);
     const base = offset + s;
-    if (indexOut && indexTemp) {
-      indexTemp.set(indexOut.subarray(base, base + size));
-      for (let k = 0; k < size; k++) indexOut[base + k] = indexTemp[local[k] as number] as number;
-    }
+    if (indexOut && indexTemp) applyLocalI32(indexOut, indexTemp, 1, local, base, size);
     for (let ti = 0; ti < views.length; ti++) {
       const t = views[ti] as ShuffleTarget;
       const temp = temps[ti];
@@ -105,6 +83,133 @@ export function shuffleInto(
         applyLocal(t, temp as { [i: number]: unknown }, local, base, size);
       }
     }
+  }
+}
+
+function makeTemp(dst: ShuffleTarget["dst"], size: number): { [i: number]: unknown } {
+  if (Array.isArray(dst)) return new Array(size);
+  const Ctor = (dst as object).constructor as new (len: number) => { [i: number]: unknown };
+  return new Ctor(size);
+}
+
+/** A uniformly random bucket in [0, buckets) per item, two per random word; counts into starts. */
+function drawBuckets(rng: Rng, m: number, buckets: number, starts: Int32Array): Uint16Array {
+  const ids = new Uint16Array(m);
+  const bits = 31 - Math.clz32(buckets);
+  const hiShift = 32 - bits;
+  const loShift = 16 - bits;
+  const mask = buckets - 1;
+  let i = 0;
+  for (; i + 1 < m; i += 2) {
+    const w = rng.next();
+    const a = w >>> hiShift;
+    const c = (w >>> loShift) & mask;
+    ids[i] = a;
+    ids[i + 1] = c;
+    starts[a + 1] = (starts[a + 1] as number) + 1;
+    starts[c + 1] = (starts[c + 1] as number) + 1;
+  }
+  if (i < m) {
+    const a = rng.next() >>> hiShift;
+    ids[i] = a;
+    starts[a + 1] = (starts[a + 1] as number) + 1;
+  }
+  for (let b = 0; b < buckets; b++) {
+    starts[b + 1] = (starts[b + 1] as number) + (starts[b] as number);
+  }
+  return ids;
+}
+
+/**
+ * A uniformly random permutation of [0, size) into `local`, by the inside-out Fisher–Yates
+ * shuffle: item i takes a uniform position j in [0, i], moving what was there to i.
+ * Each j comes from a 16-bit half x: j = ⌊x·(i+1)/2^16⌋, rejecting x whose low product part is
+ * below 2^16 mod (i+1), so every j is exactly equally likely (Lemire's multiply-shift).
+ */
+function drawPermutation(rng: Rng, local: Int32Array, size: number): void {
+  local[0] = 0;
+  if (size > TWO_16) {
+    for (let i = 1; i < size; i++) {
+      const j = randomBelow(rng, i + 1);
+      local[i] = local[j] as number;
+      local[j] = i;
+    }
+    return;
+  }
+  let word = 0;
+  let spare = false;
+  for (let i = 1; i < size; i++) {
+    const bound = i + 1;
+    let j: number;
+    for (;;) {
+      let x: number;
+      if (spare) {
+        x = word & 0xffff;
+        spare = false;
+      } else {
+        word = rng.next();
+        x = word >>> 16;
+        spare = true;
+      }
+      const prod = x * bound;
+      const low = prod & 0xffff;
+      if (low >= bound || low >= (TWO_16 - bound) % bound) {
+        j = prod >>> 16;
+        break;
+      }
+    }
+    local[i] = local[j] as number;
+    local[j] = i;
+  }
+}
+
+function applyLocalI32(
+  dst: Int32Array,
+  temp: Int32Array,
+  w: number,
+  local: Int32Array,
+  base: number,
+  size: number,
+): void {
+  const from = base * w;
+  temp.set(dst.subarray(from, from + size * w));
+  if (w === 1) {
+    for (let k = 0; k < size; k++) dst[from + k] = temp[local[k] as number] as number;
+    return;
+  }
+  if (w === 4) {
+    for (let k = 0; k < size; k++) {
+      const s = (local[k] as number) * 4;
+      const o = from + k * 4;
+      dst[o] = temp[s] as number;
+      dst[o + 1] = temp[s + 1] as number;
+      dst[o + 2] = temp[s + 2] as number;
+      dst[o + 3] = temp[s + 3] as number;
+    }
+    return;
+  }
+  for (let k = 0; k < size; k++) {
+    const s = (local[k] as number) * w;
+    const o = from + k * w;
+    for (let d = 0; d < w; d++) dst[o + d] = temp[s + d] as number;
+  }
+}
+
+function applyLocal(
+  t: ShuffleTarget,
+  temp: { [i: number]: unknown },
+  local: Int32Array,
+  base: number,
+  size: number,
+): void {
+  const { dst, width: w } = t;
+  const from = base * w;
+  const count = size * w;
+  for (let q = 0; q < count; q++) temp[q] = dst[from + q];
+  for (let k = 0; k < size; k++) {
+    const s = (local[k] as number) * w;
+    const o = from + k * w;
+    for (let d = 0; d < w; d++) dst[o + d] = temp[s + d];
   }
 }
 
@@ -130,141 +235,96 @@ function bitView(t: ShuffleTarget): ShuffleTarget {
   return t;
 }
 
-function scatterI32(
+/** Rows scattered per chunk: their destinations are computed once, then used by every target. */
+const CHUNK = 4096;
+
+/**
+ * Scatter pass: item i (source row `sel[i]`, or i) goes to the next free row of its bucket.
+ * Sequential reads, one sequential write stream per bucket.
+ */
+function scatter(
   ids: Uint16Array | null,
   starts: Int32Array,
   m: number,
   sel: Int32Array | null,
-  src: Int32Array,
-  dst: Int32Array,
-  w: number,
+  views: readonly ShuffleTarget[],
+  indexOut: Int32Array | null,
   offset: number,
 ): void {
   const cursor = starts.slice(0, starts.length - 1);
-  if (ids === null) {
-    for (let i = 0; i < m; i++) {
-      const r = (sel ? (sel[i] as number) : i) * w;
-      const o = (offset + i) * w;
-      for (let d = 0; d < w; d++) dst[o + d] = src[r + d] as number;
+  for (let b = 0; b < cursor.length; b++) cursor[b] = (cursor[b] as number) + offset;
+  const pos = new Int32Array(Math.min(m, CHUNK));
+  for (let from = 0; from < m; from += CHUNK) {
+    const len = Math.min(CHUNK, m - from);
+    if (ids) {
+      for (let k = 0; k < len; k++) {
+        const b = ids[from + k] as number;
+        const p = cursor[b] as number;
+        cursor[b] = p + 1;
+        pos[k] = p;
+      }
+    } else {
+      for (let k = 0; k < len; k++) pos[k] = offset + from + k;
     }
-    return;
+    if (indexOut) {
+      if (sel) for (let k = 0; k < len; k++) indexOut[pos[k] as number] = sel[from + k] as number;
+      else for (let k = 0; k < len; k++) indexOut[pos[k] as number] = from + k;
+    }
+    for (const t of views) {
+      if (t.src instanceof Int32Array && t.dst instanceof Int32Array) {
+        moveI32(t.src, t.dst, t.width, pos, len, sel, from);
+      } else {
+        moveRows(t, pos, len, sel, from);
+      }
+    }
   }
+}
+
+function moveI32(
+  src: Int32Array,
+  dst: Int32Array,
+  w: number,
+  pos: Int32Array,
+  len: number,
+  sel: Int32Array | null,
+  from: number,
+): void {
   if (w === 1) {
-    for (let i = 0; i < m; i++) {
-      const b = ids[i] as number;
-      const k = cursor[b] as number;
-      cursor[b] = k + 1;
-      dst[offset + k] = src[sel ? (sel[i] as number) : i] as number;
+    if (sel)
+      for (let k = 0; k < len; k++) dst[pos[k] as number] = src[sel[from + k] as number] as number;
+    else for (let k = 0; k < len; k++) dst[pos[k] as number] = src[from + k] as number;
+    return;
+  }
+  if (w === 4) {
+    for (let k = 0; k < len; k++) {
+      const r = (sel ? (sel[from + k] as number) : from + k) * 4;
+      const o = (pos[k] as number) * 4;
+      dst[o] = src[r] as number;
+      dst[o + 1] = src[r + 1] as number;
+      dst[o + 2] = src[r + 2] as number;
+      dst[o + 3] = src[r + 3] as number;
     }
     return;
   }
-  for (let i = 0; i < m; i++) {
-    const b = ids[i] as number;
-    const k = cursor[b] as number;
-    cursor[b] = k + 1;
-    const r = (sel ? (sel[i] as number) : i) * w;
-    const o = (offset + k) * w;
+  for (let k = 0; k < len; k++) {
+    const r = (sel ? (sel[from + k] as number) : from + k) * w;
+    const o = (pos[k] as number) * w;
     for (let d = 0; d < w; d++) dst[o + d] = src[r + d] as number;
   }
 }
 
-function applyLocalI32(
-  dst: Int32Array,
-  temp: Int32Array,
-  w: number,
-  local: Int32Array,
-  base: number,
-  size: number,
-): void {
-  const from = base * w;
-  temp.set(dst.subarray(from, from + size * w));
-  if (w === 1) {
-    for (let k = 0; k < size; k++) dst[from + k] = temp[local[k] as number] as number;
-    return;
-  }
-  for (let k = 0; k < size; k++) {
-    const s = (local[k] as number) * w;
-    const o = from + k * w;
-    for (let d = 0; d < w; d++) dst[o + d] = temp[s + d] as number;
-  }
-}
-
-function scatterIndices(
-  ids: Uint16Array | null,
-  starts: Int32Array,
-  m: number,
-  sel: Int32Array | null,
-  out: Int32Array,
-  offset: number,
-): void {
-  if (ids === null) {
-    if (sel) out.set(sel.subarray(0, m), offset);
-    else for (let i = 0; i < m; i++) out[offset + i] = i;
-    return;
-  }
-  const cursor = starts.slice(0, starts.length - 1);
-  for (let i = 0; i < m; i++) {
-    const b = ids[i] as number;
-    const k = cursor[b] as number;
-    cursor[b] = k + 1;
-    out[offset + k] = sel ? (sel[i] as number) : i;
-  }
-}
-
-function scatterRows(
-  ids: Uint16Array | null,
-  starts: Int32Array,
-  m: number,
-  sel: Int32Array | null,
+function moveRows(
   t: ShuffleTarget,
-  offset: number,
+  pos: Int32Array,
+  len: number,
+  sel: Int32Array | null,
+  from: number,
 ): void {
   const { src, dst, width: w } = t;
-  const cursor = starts.slice(0, starts.length - 1);
-  if (w === 1) {
-    for (let i = 0; i < m; i++) {
-      let k = i;
-      if (ids) {
-        const b = ids[i] as number;
-        k = cursor[b] as number;
-        cursor[b] = k + 1;
-      }
-      dst[offset + k] = src[sel ? (sel[i] as number) : i];
-    }
-    return;
-  }
-  for (let i = 0; i < m; i++) {
-    let k = i;
-    if (ids) {
-      const b = ids[i] as number;
-      k = cursor[b] as number;
-      cursor[b] = k + 1;
-    }
-    const r = (sel ? (sel[i] as number) : i) * w;
-    const o = (offset + k) * w;
+  for (let k = 0; k < len; k++) {
+    const r = (sel ? (sel[from + k] as number) : from + k) * w;
+    const o = (pos[k] as number) * w;
     for (let d = 0; d < w; d++) dst[o + d] = src[r + d];
-  }
-}
-
-function applyLocal(
-  t: ShuffleTarget,
-  temp: { [i: number]: unknown },
-  local: Int32Array,
-  base: number,
-  size: number,
-): void {
-  const { dst, width: w } = t;
-  const from = base * w;
-  const count = size * w;
-  for (let q = 0; q < count; q++) temp[q] = dst[from + q];
-  if (w === 1) {
-    for (let k = 0; k < size; k++) dst[from + k] = temp[local[k] as number];
-    return;
-  }
-  for (let k = 0; k < size; k++) {
-    const s = (local[k] as number) * w;
-    const o = from + k * w;
-    for (let d = 0; d < w; d++) dst[o + d] = temp[s + d];
   }
 }
 

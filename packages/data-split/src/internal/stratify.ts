@@ -3,6 +3,10 @@ import { approximateMode } from "./approximate-mode.js";
 import { checkNoSingletons, type EncodedLabels } from "./labels.js";
 import { type Rng, randomBelow } from "./rng.js";
 
+const TWO_32 = 4294967296;
+const TWO_21 = 2097152;
+const INV_TWO_32 = 1 / TWO_32;
+
 /** The count checks StratifiedShuffleSplit makes before drawing. */
 export function checkStratifiable(labels: EncodedLabels, nTrain: number, nTest: number): void {
   checkNoSingletons(labels);
@@ -45,19 +49,39 @@ export function stratifiedSelect(
   const ids = labels.ids;
   const n = ids.length;
   // Sequential selection sampling, three ways: every split of each class into
-  // (nI train, tI test, rest dropped) is equally likely.
+  // (nI train, tI test, rest dropped) is equally likely. Row i of a class with m rows left, r of
+  // them still due to train and s to test, goes to train with probability r/m and to test with
+  // probability s/m, drawn as u uniform in [0, m) by Lemire's multiply-shift with rejection.
   for (let i = 0; i < n; i++) {
     const c = ids[i] as number;
     const r = nI[c] as number;
     const s = tI[c] as number;
     const m = remaining[c] as number;
     remaining[c] = m - 1;
-    if (r + s === 0) continue;
-    const u = r + s === m && s === 0 ? 0 : randomBelow(rng, m);
+    const due = r + s;
+    if (due === 0) continue;
+    let u: number;
+    if (due === m && (r === 0 || s === 0)) {
+      u = 0; // every row left goes to the one set still due (train if r > 0, else test)
+    } else if (m <= TWO_21) {
+      let prod = (rng.next() >>> 0) * m;
+      u = Math.floor(prod * INV_TWO_32);
+      let low = prod - u * TWO_32;
+      if (low < m) {
+        const threshold = (TWO_32 - m) % m;
+        while (low < threshold) {
+          prod = (rng.next() >>> 0) * m;
+          u = Math.floor(prod * INV_TWO_32);
+          low = prod - u * TWO_32;
+        }
+      }
+    } else {
+      u = randomBelow(rng, m);
+    }
     if (u < r) {
       nI[c] = r - 1;
       train[a++] = i;
-    } else if (u < r + s) {
+    } else if (u < due) {
       tI[c] = s - 1;
       test[b++] = i;
     }
