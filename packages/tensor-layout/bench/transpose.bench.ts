@@ -1,36 +1,41 @@
 /**
  * NCHW → NHWC of a [64, 64, 128, 128] float32 tensor (256 MiB):
- * - our typed-array path (transposeArray / toNHWC on { data, shape }),
+ * - our typed-array path (transposeArray / toNHWC on { data, shape }), which uses the WebAssembly
+ *   SIMD kernel here, and the same call forced onto the pure-JS kernel for comparison,
  * - tf.transpose on the cpu backend,
  * against a plain copy of the same bytes (TypedArray.prototype.set, i.e. memcpy): the floor.
  *
- * Run: npm run bench -w @trainkit/tensor-layout
+ * Run: npm run bench -w @trainkit/tensor-layout   (BENCH_ROUNDS sets the rounds, default 7)
+ * Variants run interleaved, one of each per round, so a load spike on a shared machine hits all of
+ * them; "vs copy" is the median over rounds of (copy time / variant time) within the same round.
  * Bandwidth = tensor bytes / time (each byte read once and written once in every variant).
  */
 import "@tensorflow/tfjs-backend-cpu";
 import * as tf from "@tensorflow/tfjs-core";
 import { toNHWC, transposeArray } from "../src/index.js";
+import { simdKernels } from "../src/internal/simd-transpose.js";
+import { transposeArrayWith } from "../src/transpose-array.js";
 
 const shape = [64, 64, 128, 128];
 const perm = [0, 2, 3, 1];
 const n = shape.reduce((a, b) => a * b, 1);
 const bytes = n * 4;
-const REPS = Number(process.env.BENCH_REPS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+/** tf.transpose takes seconds here: run it in this many rounds only. */
+const TF_ROUNDS = 2;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)] as number;
 }
 
-function time(reps: number, fn: () => void): { median: number; best: number } {
-  fn(); // warm-up (JIT, page faults of preallocated buffers)
-  const ts: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
-    fn();
-    ts.push(performance.now() - t0);
-  }
-  return { median: median(ts), best: Math.min(...ts) };
+interface Variant {
+  name: string;
+  /** Index of the copy variant this one is compared with. */
+  base: number;
+  fn: () => void;
+  rounds: number;
+  times: number[];
 }
 
 async function main(): Promise<void> {
@@ -39,30 +44,48 @@ async function main(): Promise<void> {
   for (let i = 0; i < n; i++) src[i] = (i % 1000) * 0.001 - 0.5;
   const copyDst = new Float32Array(n);
   const out = new Float32Array(n);
-
-  const rows: Array<[string, { median: number; best: number }]> = [];
-  rows.push(["plain copy, preallocated (dst.set(src))", time(REPS, () => copyDst.set(src))]);
-  rows.push([
-    "transposeArray, preallocated output",
-    time(REPS, () => transposeArray(src, shape, perm, out)),
-  ]);
-  rows.push(["plain copy, new array (src.slice())", time(REPS, () => void src.slice())]);
-  rows.push([
-    "toNHWC({ data, shape }, 'NCHW'), new array",
-    time(REPS, () => void toNHWC({ data: src, shape }, "NCHW")),
-  ]);
+  const outJs = new Float32Array(n);
   const t = tf.tensor(src, shape, "float32");
-  rows.push([
+
+  const variants: Variant[] = [];
+  const add = (name: string, base: number, fn: () => void, rounds = ROUNDS): void => {
+    variants.push({ name, base, fn, rounds, times: [] });
+  };
+  add("plain copy, preallocated (dst.set(src))", 0, () => copyDst.set(src));
+  add("transposeArray, preallocated output", 0, () => transposeArray(src, shape, perm, out));
+  add("  same, JS kernel forced (no SIMD)", 0, () =>
+    transposeArrayWith(src, shape, perm, outJs, "js"),
+  );
+  add("plain copy, new array (src.slice())", 3, () => void src.slice());
+  add(
+    "toNHWC({ data, shape }, 'NCHW'), new array",
+    3,
+    () => void toNHWC({ data: src, shape }, "NCHW"),
+  );
+  add(
     "tf.transpose (cpu backend), new tensor",
-    time(Math.min(REPS, 2), () => {
+    3,
+    () => {
       const y = tf.transpose(t, perm);
       y.dataSync();
       y.dispose();
-    }),
-  ]);
+    },
+    TF_ROUNDS,
+  );
+
+  // Warm-up (JIT, wasm tier-up, page faults of preallocated buffers), then interleaved rounds.
+  for (const v of variants) if (v.rounds === ROUNDS) v.fn();
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const v of variants) {
+      if (r >= v.rounds) continue;
+      const t0 = performance.now();
+      v.fn();
+      v.times.push(performance.now() - t0);
+    }
+  }
   t.dispose();
 
-  // spot-check the result
+  // spot-check both outputs
   const [, C, H, W] = shape as [number, number, number, number];
   for (let k = 0; k < 1000; k++) {
     const i = Math.floor(Math.random() * n);
@@ -70,28 +93,29 @@ async function main(): Promise<void> {
     const c = Math.floor(i / (H * W)) % C;
     const h = Math.floor(i / W) % H;
     const w = i % W;
-    if (out[((b * H + h) * W + w) * C + c] !== src[i]) throw new Error(`wrong value at ${i}`);
+    const o = ((b * H + h) * W + w) * C + c;
+    if (out[o] !== src[i] || outJs[o] !== src[i]) throw new Error(`wrong value at ${i}`);
   }
 
-  const copyPre = rows[0]?.[1].median as number;
-  const copyNew = rows[2]?.[1].median as number;
   console.log(
-    `NCHW -> NHWC, [${shape.join(", ")}] float32 (${(bytes / 2 ** 20).toFixed(0)} MiB), ${REPS} reps, median (best)`,
+    `NCHW -> NHWC, [${shape.join(", ")}] float32 (${(bytes / 2 ** 20).toFixed(0)} MiB), ${ROUNDS} interleaved rounds (tf.transpose: ${TF_ROUNDS}), median (best)`,
   );
   console.log(
-    `node ${process.version}, tfjs-core ${tf.version_core}, backend ${tf.getBackend()}\n`,
+    `node ${process.version}, tfjs-core ${tf.version_core}, backend ${tf.getBackend()}, wasm SIMD kernel: ${simdKernels() ? "yes" : "no (JS kernel)"}\n`,
   );
   console.log("| variant | time ms | GB/s | vs copy |");
   console.log("| --- | ---: | ---: | ---: |");
-  rows.forEach(([name, r], i) => {
-    const base = i === 0 || i === 1 ? copyPre : copyNew;
-    const gbs = bytes / (r.median / 1000) / 1e9;
+  for (const v of variants) {
+    const base = variants[v.base] as Variant;
+    const ratios = v.times.map((x, r) => (base.times[r] as number) / x);
+    const m = median(v.times);
+    const gbs = bytes / (m / 1000) / 1e9;
     console.log(
-      `| ${name} | ${r.median.toFixed(0)} (${r.best.toFixed(0)}) | ${gbs.toFixed(2)} | ${((base / r.median) * 100).toFixed(0)}% |`,
+      `| ${v.name} | ${m.toFixed(0)} (${Math.min(...v.times).toFixed(0)}) | ${gbs.toFixed(2)} | ${(median(ratios) * 100).toFixed(0)}% |`,
     );
-  });
+  }
   console.log(
-    "\n'vs copy' = copy time / variant time: preallocated rows against the preallocated copy, allocating rows against src.slice().",
+    "\n'vs copy' = median over rounds of copy time / variant time in the same round: preallocated rows against the preallocated copy, allocating rows against src.slice().",
   );
 }
 
