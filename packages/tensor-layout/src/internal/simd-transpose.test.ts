@@ -81,6 +81,7 @@ describe("WebAssembly SIMD transpose kernel", () => {
     ["4-D, odd sizes", [3, 70, 5, 66]],
     ["4-D, batch 1 and a size-1 axis", [1, 130, 1, 67]],
     ["5-D", [2, 3, 66, 1, 69]],
+    ["3-D ending in a pair that may stay last (moved as 64-bit units)", [70, 66, 2]],
   ];
   for (const [label, shape] of cases) {
     it(`moves float32 bits exactly for every permutation (${label} [${shape}])`, () => {
