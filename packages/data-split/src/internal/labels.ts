@@ -48,9 +48,11 @@ function encodeDense(y: ArrayLike<number>, n: number): EncodedLabels | null {
   if (n === 0) return null;
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
+  // Integer typed arrays hold only integers; float ones are checked value by value.
+  const integral = !(y instanceof Float32Array || y instanceof Float64Array);
   for (let i = 0; i < n; i++) {
     const v = y[i] as number;
-    if (!Number.isInteger(v)) return null;
+    if (!integral && !Number.isInteger(v)) return null;
     if (v < min) min = v;
     if (v > max) max = v;
   }
