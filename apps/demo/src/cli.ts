@@ -1,30 +1,37 @@
 import { parseArgs } from "node:util";
+import * as tf from "@tensorflow/tfjs-core";
 import { BackendError, type BackendRequest, DEFAULT_ORDER } from "@trainkit/backend";
-import { UsageError } from "./cli-error.js";
-import { runDemo } from "./commands/demo.js";
+import { InputFileError, InterruptedError, UsageError } from "./cli-error.js";
+import { COMMANDS, type CommandName } from "./commands/index.js";
 import { createContext, type GlobalFlags } from "./context.js";
 
 const HELP = `trainkit: training demos for TensorFlow.js in Node
 
-Usage: trainkit <command> [flags]
+Usage: trainkit <command> [arguments] [flags]
 
 Commands:
-  demo        train the demo CNN on the fastest backend that works here
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${`${name} ${c.usage}`.trim().padEnd(40)} ${c.summary}`)
+  .join("\n")}
 
 Flags (all commands):
   --backend <name>  auto (default), tensorflow, ${DEFAULT_ORDER.join(", ")}
   --epochs <n>      number of epochs
-  --seed <n>        seed for data and shuffling (default 42)
-  --out <dir>       where reports and checkpoints go (default ./trainkit-out)
+  --seed <n>        seed for data, weights and shuffling (default 42)
+  --out <dir>       where the report and checkpoints go (default ./trainkit-out)
   --quick           a few seconds' worth of training (for tests)
   --json            machine-readable results on stdout (progress goes to stderr)
   --help            this text
+
+Flags of some commands:
+  --model <file>    plates classify/read: a model file from 'plates train' (default: the shipped model)
+  --reference <file> port: the safetensors file with "input" and "output" (default: <weights>-io.safetensors)
+  --resume          plates train: continue from the latest checkpoint in <out>/checkpoints
+
+Ctrl-C during training writes a checkpoint and says where it is.
 `;
 
-const COMMANDS = { demo: runDemo } as const;
-type CommandName = keyof typeof COMMANDS;
-
-function positiveInteger(flag: string, value: string | undefined): number | undefined {
+function wholeNumber(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || value.trim() === "") {
@@ -52,30 +59,43 @@ export function parseCli(argv: string[]): {
         quick: { type: "boolean", default: false },
         json: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
+        model: { type: "string" },
+        reference: { type: "string" },
+        resume: { type: "boolean", default: false },
       },
     });
   } catch (error) {
     throw new UsageError(`${(error as Error).message}. Run 'trainkit --help' for the flags.`);
   }
   const { values, positionals } = parsed;
-  const [name, ...rest] = positionals;
-  if (rest.length > 0)
-    throw new UsageError(`unexpected argument '${rest[0]}'. Run 'trainkit --help'.`);
+  const [name, ...args] = positionals;
   if (name !== undefined && !Object.hasOwn(COMMANDS, name)) {
     throw new UsageError(
       `unknown command '${name}'; the commands are: ${Object.keys(COMMANDS).join(", ")}.`,
     );
   }
-  const epochs = positiveInteger("epochs", values.epochs as string | undefined);
+  const epochs = wholeNumber("epochs", values.epochs as string | undefined);
   if (epochs === 0) throw new UsageError("--epochs is 0; train for at least 1 epoch.");
+  const seed = wholeNumber("seed", values.seed as string) ?? 42;
+  if (seed > 0xffffffff) {
+    throw new UsageError(`--seed is '${seed}'; give a whole number from 0 to 4294967295.`);
+  }
+  const out = values.out as string;
+  if (out.trim() === "")
+    throw new UsageError("--out is empty; give a directory, e.g. --out runs/a.");
   const flags: GlobalFlags = {
     backend: values.backend as BackendRequest,
-    seed: positiveInteger("seed", values.seed as string) ?? 42,
-    out: values.out as string,
+    seed,
+    out,
     quick: values.quick as boolean,
     json: values.json as boolean,
+    resume: values.resume as boolean,
+    args,
     ...(epochs !== undefined ? { epochs } : {}),
+    ...(values.model !== undefined ? { model: values.model as string } : {}),
+    ...(values.reference !== undefined ? { reference: values.reference as string } : {}),
   };
+  if (name !== undefined && !values.help) COMMANDS[name as CommandName].check?.(flags);
   return { help: values.help as boolean, flags, ...(name ? { command: name as CommandName } : {}) };
 }
 
@@ -86,7 +106,12 @@ async function main(argv: string[]): Promise<number> {
     return help ? 0 : 2;
   }
   const ctx = await createContext(flags);
-  const result = await COMMANDS[command](ctx);
+  const tensorsBefore = tf.memory().numTensors;
+  let result: unknown = await COMMANDS[command].run(ctx);
+  if (result !== null && typeof result === "object" && !Array.isArray(result)) {
+    // Tensors the command made and did not dispose (0 unless something leaks).
+    result = { ...result, tensorsLeft: tf.memory().numTensors - tensorsBefore };
+  }
   if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   return 0;
 }
@@ -96,7 +121,14 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof UsageError || error instanceof BackendError) {
+    if (error instanceof InterruptedError) {
+      process.stderr.write(`trainkit: ${error.message}\n`);
+      process.exitCode = 130;
+    } else if (
+      error instanceof UsageError ||
+      error instanceof BackendError ||
+      error instanceof InputFileError
+    ) {
       process.stderr.write(`trainkit: ${error.message}\n`);
       process.exitCode = 2;
     } else {

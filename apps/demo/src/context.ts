@@ -13,6 +13,14 @@ export interface GlobalFlags {
   out: string;
   quick: boolean;
   json: boolean;
+  /** Continue from the latest checkpoint (plates train). */
+  resume: boolean;
+  /** Positional arguments after the command name. */
+  args: string[];
+  /** A model file (plates classify/read). */
+  model?: string;
+  /** A reference input/output file (port). */
+  reference?: string;
 }
 
 export interface Context {

@@ -1,65 +1,15 @@
-import { spawnSync } from "node:child_process";
-import { createRequire } from "node:module";
+import { writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const tsx = createRequire(import.meta.url).resolve("tsx");
-const cli = path.join(here, "..", "src", "cli.ts");
-
-/** Runs the real CLI in a child process, as a user would. */
-function trainkit(...args: string[]) {
-  const result = spawnSync(
-    process.execPath,
-    ["--conditions=@trainkit/source", "--import", tsx, cli, ...args],
-    { encoding: "utf8", timeout: 170_000, env: { ...process.env, TRAINKIT_BACKEND: "" } },
-  );
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-describe("trainkit demo", () => {
-  it("says which backend runs and why faster ones were skipped, then trains the CNN", () => {
-    const { code, stdout, stderr } = trainkit("demo", "--quick", "--json");
-    expect(code, stderr).toBe(0);
-    const result = JSON.parse(stdout);
-    expect(result.command).toBe("demo");
-    expect(["tensorflow", "wasm", "cpu"]).toContain(result.backend.name);
-    expect(stderr).toMatch(/^Backend: (tensorflow-gpu|webgpu|tensorflow-cpu|wasm|cpu) \((GPU|CPU)\)/m);
-    if (result.backend.candidate !== "tensorflow-gpu") {
-      expect(stderr).toContain("skipped tensorflow-gpu");
-    }
-    expect(result.epochs).toHaveLength(2);
-    for (const epoch of result.epochs) expect(epoch.samplesPerSecond).toBeGreaterThan(0);
-    // Ten classes: chance is 10%. Two quick epochs already learn most of the bars.
-    expect(result.testAccuracy).toBeGreaterThan(0.3);
-    // Progress: plain lines (stderr is not a terminal here), one per epoch, with loss and lr.
-    expect(stderr).toMatch(
-      /epoch 1\/2 \[#+\] 8\/8 {2}loss \d\.\d{4} {2}acc [\d.]+ {2}lr 1\.00e-3 {2}samples\/s \d+/,
-    );
-  });
-
-  it("runs on the backend asked for", () => {
-    const { code, stdout, stderr } = trainkit(
-      "demo",
-      "--quick",
-      "--json",
-      "--epochs",
-      "1",
-      "--backend",
-      "wasm",
-    );
-    expect(code, stderr).toBe(0);
-    expect(JSON.parse(stdout).backend).toEqual({ name: "wasm", candidate: "wasm", device: "cpu" });
-    expect(JSON.parse(stdout).epochs).toHaveLength(1);
-  });
-});
+import { tempDir, trainkit } from "./helpers/trainkit.js";
 
 describe("trainkit: bad input gets a clear error and exit code 2", () => {
   it("an unknown command lists the commands", () => {
     const { code, stderr } = trainkit("dmeo");
     expect(code).toBe(2);
-    expect(stderr).toContain("unknown command 'dmeo'; the commands are: demo");
+    expect(stderr).toContain(
+      "unknown command 'dmeo'; the commands are: demo, warmup, batching, split, port, plates",
+    );
   });
 
   it("an unknown flag points to --help", () => {
@@ -70,29 +20,79 @@ describe("trainkit: bad input gets a clear error and exit code 2", () => {
   });
 
   it("a non-numeric --epochs names the value", () => {
-    const { code, stderr } = trainkit("demo", "--epochs", "three");
+    const { code, stderr } = trainkit("warmup", "--epochs", "three");
     expect(code).toBe(2);
-    expect(stderr).toContain("--epochs is 'three'");
+    expect(stderr).toContain("--epochs is 'three'; give a whole number");
+  });
+
+  it("--epochs 0 and a negative --seed are refused", () => {
+    expect(trainkit("demo", "--epochs", "0").stderr).toContain(
+      "--epochs is 0; train for at least 1",
+    );
+    const seed = trainkit("demo", "--seed", "-1");
+    expect(seed.code).toBe(2);
+    expect(seed.stderr).toContain("--seed");
+  });
+
+  it("an unexpected argument names it", () => {
+    const { code, stderr } = trainkit("split", "extra");
+    expect(code).toBe(2);
+    expect(stderr).toContain("unexpected argument 'extra': 'split' takes no arguments");
   });
 
   it("an unknown backend lists the valid ones", () => {
-    const { code, stderr } = trainkit("demo", "--backend", "webgl");
+    const { code, stderr } = trainkit("split", "--quick", "--backend", "webgl");
     expect(code).toBe(2);
     expect(stderr).toContain('"webgl"');
     expect(stderr).toContain("'wasm'");
   });
 
   it("a backend that cannot load names the package to install", () => {
-    const { code, stderr } = trainkit("demo", "--backend", "tensorflow-gpu");
+    const { code, stderr } = trainkit("port", "--backend", "tensorflow-gpu");
     if (code === 0) return; // a machine where tfjs-node-gpu really works
     expect(code).toBe(2);
     expect(stderr).toContain("@tensorflow/tfjs-node-gpu");
   });
 
-  it("--help prints the commands and flags", () => {
-    const { code, stdout } = trainkit("--help");
-    expect(code).toBe(0);
-    expect(stdout).toContain("Usage: trainkit <command>");
-    expect(stdout).toContain("--quick");
+  it("port: a missing file and a file that is not safetensors", () => {
+    const missing = trainkit("port", "no-such.safetensors");
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(
+      /cannot read the state_dict '.*no-such\.safetensors': no such file/,
+    );
+    const dir = tempDir("cli");
+    const bogus = path.join(dir, "bogus.safetensors");
+    writeFileSync(bogus, "not a safetensors file at all");
+    const bad = trainkit("port", bogus);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("is not a valid safetensors file");
+    expect(trainkit("port", "a", "b").stderr).toContain("'port' takes one state_dict file");
+  });
+
+  it("plates: a missing or unknown subcommand, and classify without files", () => {
+    expect(trainkit("plates").stderr).toContain(
+      "'plates' needs a subcommand; use one of: plates train [digits|alphanumerics], plates classify <image...>, plates read <plate-image...>",
+    );
+    expect(trainkit("plates", "guess").stderr).toContain("unknown plates subcommand 'guess'");
+    const none = trainkit("plates", "classify");
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain("'plates classify' needs at least one image file");
+    expect(trainkit("plates", "train", "letters").stderr).toContain(
+      "digits (default) or alphanumerics; got 'letters'",
+    );
+  });
+
+  it("--help prints the commands and flags; no command prints it with code 2", () => {
+    const help = trainkit("--help");
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("Usage: trainkit <command>");
+    for (const c of ["demo", "warmup", "batching", "split", "port", "plates"]) {
+      expect(help.stdout).toMatch(new RegExp(`^  ${c} `, "m"));
+    }
+    for (const f of ["--backend", "--epochs", "--seed", "--out", "--quick", "--json", "--help"]) {
+      expect(help.stdout).toContain(f);
+    }
+    expect(trainkit("demo", "--help").code).toBe(0);
+    expect(trainkit().code).toBe(2);
   });
 });

@@ -1,0 +1,56 @@
+import type { Context, GlobalFlags } from "../context.js";
+import { checkPlatesArgs, checkPortArgs, noArgs } from "./args.js";
+
+export interface Command {
+  /** Arguments after the command name, for --help. */
+  usage: string;
+  summary: string;
+  /** Checks the positional arguments before the backend starts (throws UsageError). */
+  check?: (flags: GlobalFlags) => void;
+  /** Loaded on use, so that --help and usage errors answer at once. */
+  run: (ctx: Context) => Promise<unknown>;
+}
+
+export const COMMANDS = {
+  demo: {
+    usage: "",
+    summary:
+      "plate characters end to end: split, warm-up + cosine, checkpoints, exact resume, report",
+    check: noArgs("demo"),
+    run: async (ctx) => (await import("./demo.js")).runDemo(ctx),
+  },
+  warmup: {
+    usage: "",
+    summary:
+      "the demo CNN at a high learning rate with and without warm-up (lr, batch, layers, loss)",
+    check: noArgs("warmup"),
+    run: async (ctx) => (await import("./warmup.js")).runWarmup(ctx),
+  },
+  batching: {
+    usage: "",
+    summary: "variable-size images: batch size 1 vs padded vs aspect-ratio-grouped batches",
+    check: noArgs("batching"),
+    run: async (ctx) => (await import("./batching.js")).runBatching(ctx),
+  },
+  split: {
+    usage: "",
+    summary: "test accuracy when X and y are split separately vs together",
+    check: noArgs("split"),
+    run: async (ctx) => (await import("./split.js")).runSplit(ctx),
+  },
+  port: {
+    usage: "[state_dict.safetensors]",
+    summary:
+      "PyTorch weights into the tfjs model of the same architecture, checked against PyTorch's output",
+    check: checkPortArgs,
+    run: async (ctx) => (await import("./port.js")).runPort(ctx),
+  },
+  plates: {
+    usage: "train [digits|alphanumerics] | classify <image...> | read <plate-image...>",
+    summary: "the plate-character BP network: train it, classify characters, read whole plates",
+    check: checkPlatesArgs,
+    run: async (ctx) => (await import("./plates.js")).runPlates(ctx),
+  },
+} satisfies Record<string, Command>;
+
+export type CommandName = keyof typeof COMMANDS;
