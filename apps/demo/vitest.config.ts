@@ -7,5 +7,6 @@ export default defineProject({
     name: "demo",
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
     testTimeout: 180_000,
+    hookTimeout: 180_000,
   },
 });

@@ -11,7 +11,12 @@ Usage: trainkit <command> [arguments] [flags]
 
 Commands:
 ${Object.entries(COMMANDS)
-  .map(([name, c]) => `  ${`${name} ${c.usage}`.trim().padEnd(40)} ${c.summary}`)
+  .map(([name, c]) => {
+    const left = `${name} ${c.usage}`.trim();
+    return left.length < 32
+      ? `  ${left.padEnd(32)} ${c.summary}`
+      : `  ${left}\n  ${"".padEnd(32)} ${c.summary}`;
+  })
   .join("\n")}
 
 Flags (all commands):

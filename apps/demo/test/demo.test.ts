@@ -29,7 +29,9 @@ describe("trainkit demo --quick", () => {
   it("prints accuracy, the resume check, the checkpoint size table and the report's path", () => {
     expect(run.stderr).toMatch(/^accuracy: \d+\.\d% on \d+ characters in unseen fonts/m);
     expect(run.stderr).toMatch(/^resume check: resumed from .*ckpt-\d{10}\.safetensors/m);
-    expect(run.stderr).toMatch(/^checkpoint size:\n {2}training checkpoint: .* 3\.00x\n {2}weights only, float32 .* 1\.00x\n {2}weights only, float16 .* 0\.5\dx$/m);
+    expect(run.stderr).toMatch(
+      /^checkpoint size:\n {2}training checkpoint: .* 3\.00x\n {2}weights only, float32 .* 1\.00x\n {2}weights only, float16 .* 0\.5\dx$/m,
+    );
     expect(run.stderr).toContain(`report: ${path.join(out, "report.html")}`);
     // Progress as plain lines (stderr is not a terminal): one per epoch, with loss, lr, samples/s.
     expect(run.stderr).toMatch(
@@ -47,7 +49,9 @@ describe("trainkit demo --quick", () => {
   it("resumes exactly: the interrupted-and-resumed run ends bit-identical to the straight run", () => {
     expect(result.resume.crashedInEpoch).toBe(2);
     expect(result.resume.resumedFromEpoch).toBe(1);
-    expect(result.resume.resumedFrom).toMatch(/checkpoints[/\\]resumed[/\\]ckpt-0000000004\.safetensors$/);
+    expect(result.resume.resumedFrom).toMatch(
+      /checkpoints[/\\]resumed[/\\]ckpt-0000000004\.safetensors$/,
+    );
     expect(result.resume.tensors).toBe(4);
     expect(result.resume.bitIdentical).toBe(true);
     expect(result.resume.maxAbsDiff).toBe(0);
@@ -66,8 +70,8 @@ describe("trainkit demo --quick", () => {
     const info = await verifyCheckpoint(result.checkpoint);
     expect(info.kind).toBe("training");
     const state = (await readCheckpointInfo(result.checkpoint)).state;
-    expect(state.epoch).toBe(3);
-    expect(state.step).toBe(12);
+    expect(state?.epoch).toBe(3);
+    expect(state?.step).toBe(12);
     const [full, fp32, fp16] = result.sizes;
     // 120*96 + 96 + 96*34 + 34 = 14,890 float32 weights.
     expect(fp32?.bytes).toBeGreaterThan(14_890 * 4);

@@ -189,8 +189,13 @@ async function train(ctx: Context): Promise<PlatesTrainResult> {
       );
       await rm(dir, { recursive: true, force: true });
     }
-  } else if (!(await manager.latest())) {
-    log(`no checkpoint in ${dir}: starting from scratch`);
+  } else {
+    const latest = await manager.latest();
+    log(
+      latest
+        ? `resuming from ${latest.path} (epoch ${latest.state.epoch + 1}, after update ${latest.state.step})`
+        : `no checkpoint in ${dir}: starting from scratch`,
+    );
   }
   const hint = [
     "trainkit plates train",
@@ -218,11 +223,6 @@ async function train(ctx: Context): Promise<PlatesTrainResult> {
     });
   } finally {
     interrupt.dispose();
-  }
-  if (result.resumedFrom) {
-    log(
-      `resumed from ${result.resumedFrom.path} (epoch ${result.resumedFrom.epoch + 1}, update ${result.resumedFrom.step})`,
-    );
   }
   const classifier = classifierFromModel(result.model, {
     labels: spec.charset,

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { access } from "node:fs/promises";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,7 +22,16 @@ import { scatterChart } from "../report/charts.js";
 import { Report } from "../report/report.js";
 import { type BackendSummary, backendSummary, reportSubtitle } from "./common.js";
 
-const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "fixtures");
+/** The app's folder (the one with its package.json), from src/ or from the built dist/. */
+function appRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, "package.json")) && path.dirname(dir) !== dir) {
+    dir = path.dirname(dir);
+  }
+  return dir;
+}
+
+const FIXTURES = path.join(appRoot(), "fixtures");
 export const DEFAULT_STATE_DICT = path.join(FIXTURES, "small-cnn.safetensors");
 
 /**
