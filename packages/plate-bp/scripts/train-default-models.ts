@@ -1,7 +1,7 @@
 // Reproducible training of the two shipped models (models/*.safetensors):
 //   npm run train-models -w @trainkit/plate-bp
 // Digits: 5x5 grid features, 25 -> 64 (tanh) -> 10, trained on mild + heavy distortions.
-// Alphanumerics: EasyPR 120-d features, 120 -> 64 (tanh) -> 34, trained on mild distortions.
+// Alphanumerics: EasyPR 120-d features, 120 -> 96 (tanh) -> 34, trained on mild + some heavy distortions.
 // Both train only on TRAIN_FONT_FILES; the test fonts are never seen. cpu backend, fixed seeds.
 import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs-core";
@@ -17,6 +17,10 @@ import { concat } from "./datasets.js";
 import { loadFonts, TRAIN_FONT_FILES } from "./fonts.js";
 
 await tf.setBackend("cpu");
+// `--only digits` or `--only alphanumerics` retrains one of the two
+const only = process.argv.includes("--only")
+  ? process.argv[process.argv.indexOf("--only") + 1]
+  : undefined;
 const out = (f: string) => fileURLToPath(new URL(`../models/${f}`, import.meta.url));
 const fonts = loadFonts(TRAIN_FONT_FILES);
 const fontNames = fonts.map((f) => f.name).join(", ");
@@ -27,7 +31,7 @@ const log =
       `${name} epoch ${l.epoch + 1}: loss ${l.loss.toFixed(4)} train ${(100 * l.trainAccuracy).toFixed(2)}% val ${(100 * (l.validationAccuracy ?? 0)).toFixed(2)}%`,
     );
 
-{
+if (only !== "alphanumerics") {
   const t0 = Date.now();
   const mild = generateCharacterDataset({
     fonts,
@@ -65,22 +69,28 @@ const log =
   });
   console.log(`digits done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }
-{
+if (only !== "digits") {
   const t0 = Date.now();
-  const d = generateCharacterDataset({
-    fonts,
-    charset: PLATE_ALPHANUMERICS,
-    samplesPerClass: 400,
+  const common = { fonts, charset: PLATE_ALPHANUMERICS, features: "easypr120" } as const;
+  const mild = generateCharacterDataset({
+    ...common,
+    samplesPerClass: 700,
     augment: "mild",
     seed: 21,
-    features: "easypr120",
   });
+  const heavy = generateCharacterDataset({
+    ...common,
+    samplesPerClass: 200,
+    augment: "heavy",
+    seed: 22,
+  });
+  const d = concat([mild, heavy]);
   const { classifier, history } = await trainPlateModel({
     x: d.x,
     y: d.y,
     labels: PLATE_ALPHANUMERICS,
     features: "easypr120",
-    hiddenUnits: 64,
+    hiddenUnits: 96,
     epochs: 30,
     batchSize: 128,
     learningRate: 0.01,
@@ -92,7 +102,7 @@ const log =
   await savePlateModel(out("alphanumerics-easypr120.safetensors"), classifier, {
     trained_by: "packages/plate-bp/scripts/train-default-models.ts",
     fonts: fontNames,
-    data: "400 mild per class, seed 21",
+    data: "700 mild + 200 heavy per class, seeds 21/22",
     validation_accuracy: String(history.at(-1)?.validationAccuracy),
   });
   console.log(`alphanumerics done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);

@@ -1,7 +1,7 @@
 import { PlateBpError } from "./errors.js";
 import type { BinaryImage, GrayImage } from "./image-types.js";
 import { checkDims } from "./internal/validate.js";
-import { otsuThreshold } from "./otsu-threshold.js";
+import { otsuOfGray } from "./otsu-threshold.js";
 
 /**
  * Which side of the threshold is the character.
@@ -30,17 +30,34 @@ const POLARITIES: readonly Polarity[] = ["auto", "light-on-dark", "dark-on-light
 
 /** Threshold a gray image so that the character is always 1 and the background 0. */
 export function binarize(image: GrayImage, options: BinarizeOptions = {}): BinarizeResult {
+  const { threshold: t, inverted } = binarizeDecision(
+    image,
+    options.threshold ?? "otsu",
+    options.polarity ?? "auto",
+  );
+  const { data } = image;
+  const n = image.width * image.height;
+  const out = new Uint8Array(n);
+  const inv = inverted ? 1 : 0;
+  for (let i = 0; i < n; i++) out[i] = ((data[i] as number) > t ? 1 : 0) ^ inv;
+  return { width: image.width, height: image.height, data: out, threshold: t, inverted };
+}
+
+/** @internal The threshold and polarity {@link binarize} uses, without building the image. */
+export function binarizeDecision(
+  image: GrayImage,
+  thr: "otsu" | number,
+  polarity: Polarity,
+): { threshold: number; inverted: boolean } {
   checkDims("binarize", image);
-  const polarity = options.polarity ?? "auto";
-  if (!POLARITIES.includes(polarity)) {
+  if (polarity !== "auto" && polarity !== "light-on-dark" && polarity !== "dark-on-light") {
     throw new PlateBpError(
       "INVALID_OPTION",
       `binarize: polarity must be one of ${POLARITIES.map((p) => `"${p}"`).join(", ")}, got ${JSON.stringify(polarity)}`,
     );
   }
-  const thr = options.threshold ?? "otsu";
   let t: number;
-  if (thr === "otsu") t = otsuThreshold(image);
+  if (thr === "otsu") t = otsuOfGray(image.data);
   else if (typeof thr === "number" && Number.isFinite(thr)) t = thr;
   else {
     throw new PlateBpError(
@@ -48,33 +65,30 @@ export function binarize(image: GrayImage, options: BinarizeOptions = {}): Binar
       `binarize: threshold must be "otsu" or a finite gray level, got ${JSON.stringify(thr)}`,
     );
   }
+  if (polarity === "light-on-dark") return { threshold: t, inverted: false };
+  if (polarity === "dark-on-light") return { threshold: t, inverted: true };
   const { width: w, height: h, data } = image;
-  const n = w * h;
-  const out = new Uint8Array(n);
+  let border = 0;
+  let brightBorder = 0;
+  for (let x = 0; x < w; x++) {
+    brightBorder += (data[x] as number) > t ? 1 : 0;
+    border++;
+    if (h > 1) {
+      brightBorder += (data[(h - 1) * w + x] as number) > t ? 1 : 0;
+      border++;
+    }
+  }
+  for (let y = 1; y < h - 1; y++) {
+    brightBorder += (data[y * w] as number) > t ? 1 : 0;
+    border++;
+    if (w > 1) {
+      brightBorder += (data[y * w + w - 1] as number) > t ? 1 : 0;
+      border++;
+    }
+  }
+  if (2 * brightBorder !== border) return { threshold: t, inverted: 2 * brightBorder > border };
   let bright = 0;
-  for (let i = 0; i < n; i++) {
-    if ((data[i] as number) > t) {
-      out[i] = 1;
-      bright++;
-    }
-  }
-  let inverted: boolean;
-  if (polarity === "light-on-dark") inverted = false;
-  else if (polarity === "dark-on-light") inverted = true;
-  else {
-    let border = 0;
-    let brightBorder = 0;
-    for (let x = 0; x < w; x++) {
-      brightBorder += (out[x] as number) + (h > 1 ? (out[(h - 1) * w + x] as number) : 0);
-      border += h > 1 ? 2 : 1;
-    }
-    for (let y = 1; y < h - 1; y++) {
-      brightBorder += (out[y * w] as number) + (w > 1 ? (out[y * w + w - 1] as number) : 0);
-      border += w > 1 ? 2 : 1;
-    }
-    if (2 * brightBorder !== border) inverted = 2 * brightBorder > border;
-    else inverted = 2 * bright > n;
-  }
-  if (inverted) for (let i = 0; i < n; i++) out[i] = 1 - (out[i] as number);
-  return { width: w, height: h, data: out, threshold: t, inverted };
+  const n = w * h;
+  for (let i = 0; i < n; i++) bright += (data[i] as number) > t ? 1 : 0;
+  return { threshold: t, inverted: 2 * bright > n };
 }

@@ -1,7 +1,7 @@
 import { PlateBpError } from "./errors.js";
 import type { BinaryImage } from "./image-types.js";
 import { checkDims } from "./internal/validate.js";
-import { gridInto } from "./sliding-window-features.js";
+import { gridOfRegion } from "./sliding-window-features.js";
 
 /**
  * EasyPR-style character features for an already cropped binary character: the image is reduced
@@ -11,6 +11,39 @@ import { gridInto } from "./sliding-window-features.js";
  */
 export function easyprFeatures(image: BinaryImage, size = 10): Float32Array {
   checkDims("easyprFeatures", image);
+  return easyprOfRegion(
+    image.data,
+    image.width,
+    0,
+    0,
+    image.width,
+    image.height,
+    image.width,
+    image.height,
+    0,
+    0,
+    size,
+    0,
+    0,
+  );
+}
+
+/** @internal {@link easyprFeatures} of a virtual padded crop (see gridOfRegion). */
+export function easyprOfRegion(
+  data: Uint8Array,
+  stride: number,
+  bx: number,
+  by: number,
+  bw: number,
+  bh: number,
+  W: number,
+  H: number,
+  ox: number,
+  oy: number,
+  size: number,
+  t: number,
+  inv: number,
+): Float32Array {
   if (!Number.isInteger(size) || size < 1) {
     throw new PlateBpError(
       "INVALID_OPTION",
@@ -20,7 +53,7 @@ export function easyprFeatures(image: BinaryImage, size = 10): Float32Array {
   const n = size;
   const out = new Float32Array(2 * n + n * n);
   const low = 2 * n;
-  gridInto(image, n, n, out, low);
+  gridOfRegion(data, stride, bx, by, bw, bh, W, H, ox, oy, n, n, out, low, t, inv);
   let maxC = 0;
   let maxR = 0;
   for (let i = 0; i < n; i++) {

@@ -1,9 +1,8 @@
-import { binarize, type Polarity } from "./binarize.js";
-import { cropToBoundingBox } from "./crop-to-bounding-box.js";
-import { easyprFeatures } from "./easypr-features.js";
+import { binarize, binarizeDecision, type Polarity } from "./binarize.js";
+import { easyprFeatures, easyprOfRegion } from "./easypr-features.js";
 import { PlateBpError } from "./errors.js";
 import type { BinaryImage, GrayImage, RasterImage } from "./image-types.js";
-import { slidingWindowFeatures } from "./sliding-window-features.js";
+import { gridOfRegion, slidingWindowFeatures } from "./sliding-window-features.js";
 import { toGrayscale } from "./to-grayscale.js";
 
 /** `"grid5x5"`: 25 white-pixel ratios; `"easypr120"`: two projections + a 10x10 grid (120). */
@@ -54,13 +53,28 @@ export function extractFeatures(
   const kind = options.features ?? "grid5x5";
   checkKind(kind);
   const gray = isGray(image) ? image : toGrayscale(image);
-  const bin = binarize(gray, {
-    threshold: options.threshold ?? "otsu",
-    polarity: options.polarity ?? "auto",
-  });
-  if (options.noCrop)
+  if (options.noCrop) {
+    const bin = binarize(gray, {
+      threshold: options.threshold ?? "otsu",
+      polarity: options.polarity ?? "auto",
+    });
     return kind === "grid5x5" ? slidingWindowFeatures(bin) : easyprFeatures(bin, 10);
-  return binaryFeatures(bin, kind, options.keepAspect ?? true);
+  }
+  // fused path: threshold and polarity as binarize() decides them, without building the binary image
+  const { threshold, inverted } = binarizeDecision(
+    gray,
+    options.threshold ?? "otsu",
+    options.polarity ?? "auto",
+  );
+  return regionFeatures(
+    gray.data,
+    gray.width,
+    gray.height,
+    threshold,
+    inverted ? 1 : 0,
+    kind,
+    options.keepAspect ?? true,
+  );
 }
 
 /** Features of an already binarised character (1 = character): crop to its box, then features. */
@@ -70,6 +84,48 @@ export function binaryFeatures(
   keepAspect = true,
 ): Float32Array {
   checkKind(kind);
-  const crop = cropToBoundingBox(image, { keepAspect });
-  return kind === "grid5x5" ? slidingWindowFeatures(crop) : easyprFeatures(crop, 10);
+  return regionFeatures(image.data, image.width, image.height, 0, 0, kind, keepAspect);
+}
+
+/** Crop (virtually) to the box of the pixels with `(v > t) XOR inv`, then compute the features. */
+function regionFeatures(
+  data: Uint8Array,
+  w: number,
+  h: number,
+  t: number,
+  inv: number,
+  kind: FeatureKind,
+  keepAspect: boolean,
+): Float32Array {
+  let x0 = w;
+  let x1 = -1;
+  let y0 = h;
+  let y1 = -1;
+  // per row, scan in from both ends only as far as the first character pixel
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    let first = 0;
+    while (first < w && ((data[row + first] as number) > t ? 1 : 0) === inv) first++;
+    if (first === w) continue;
+    let last = w - 1;
+    while (((data[row + last] as number) > t ? 1 : 0) === inv) last--;
+    if (y0 > y) y0 = y;
+    y1 = y;
+    if (first < x0) x0 = first;
+    if (last > x1) x1 = last;
+  }
+  // no character: the features of one background pixel (all zeros)
+  if (x1 < 0) return new Float32Array(kind === "grid5x5" ? 25 : 120);
+  const bw = x1 - x0 + 1;
+  const bh = y1 - y0 + 1;
+  const side = Math.max(bw, bh);
+  const W = keepAspect ? side : bw;
+  const H = keepAspect ? side : bh;
+  const ox = (W - bw) >> 1;
+  const oy = (H - bh) >> 1;
+  if (kind === "easypr120")
+    return easyprOfRegion(data, w, x0, y0, bw, bh, W, H, ox, oy, 10, t, inv);
+  const out = new Float32Array(25);
+  gridOfRegion(data, w, x0, y0, bw, bh, W, H, ox, oy, 5, 5, out, 0, t, inv);
+  return out;
 }

@@ -15,7 +15,8 @@ export function grayHistogram(image: GrayImage): Float64Array {
  * Ties keep the smallest t (as OpenCV does). Accepts an image or a 256-bin histogram.
  */
 export function otsuThreshold(input: GrayImage | ArrayLike<number>): number {
-  const hist = "data" in input && "width" in input ? grayHistogram(input as GrayImage) : input;
+  if ("data" in input && "width" in input) return otsuOfGray((input as GrayImage).data);
+  const hist = input;
   if (hist.length !== 256) {
     throw new PlateBpError(
       "INVALID_OPTION",
@@ -50,6 +51,57 @@ export function otsuThreshold(input: GrayImage | ArrayLike<number>): number {
     const mu1 = (sumAll - sum0) / w1;
     const d = mu0 - mu1;
     const v = (w0 / total) * (w1 / total) * d * d;
+    if (v > best) {
+      best = v;
+      bestT = t;
+    }
+  }
+  return bestT;
+}
+
+const scratch = new Int32Array(1024);
+
+/** @internal Otsu over 8-bit pixels (same rule as {@link otsuThreshold}), allocation-free. */
+export function otsuOfGray(data: Uint8Array): number {
+  // four interleaved histograms break the store-to-load chain on runs of equal pixels
+  const h = scratch;
+  h.fill(0);
+  const n = data.length;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    const a = data[i] as number;
+    const b = 256 + (data[i + 1] as number);
+    const c = 512 + (data[i + 2] as number);
+    const d = 768 + (data[i + 3] as number);
+    h[a] = (h[a] as number) + 1;
+    h[b] = (h[b] as number) + 1;
+    h[c] = (h[c] as number) + 1;
+    h[d] = (h[d] as number) + 1;
+  }
+  for (; i < n; i++) {
+    const a = data[i] as number;
+    h[a] = (h[a] as number) + 1;
+  }
+  let sumAll = 0;
+  for (let v = 0; v < 256; v++) {
+    const c =
+      (h[v] as number) + (h[v + 256] as number) + (h[v + 512] as number) + (h[v + 768] as number);
+    h[v] = c;
+    sumAll += v * c;
+  }
+  let w0 = 0;
+  let sum0 = 0;
+  let best = -1;
+  let bestT = 0;
+  for (let t = 0; t < 256; t++) {
+    const c = h[t] as number;
+    if (c === 0 && t > 0) continue;
+    w0 += c;
+    sum0 += t * c;
+    const w1 = n - w0;
+    if (w0 === 0 || w1 === 0) continue;
+    const d = sum0 / w0 - (sumAll - sum0) / w1;
+    const v = (w0 / n) * (w1 / n) * d * d;
     if (v > best) {
       best = v;
       bestT = t;

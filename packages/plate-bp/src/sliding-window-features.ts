@@ -75,28 +75,36 @@ function windowed(img: BinaryImage, wh: number, ww: number, sh: number, sw: numb
 }
 
 // Overlap table for one axis: pixel p spans [p*g, (p+1)*g) and cell c spans [c*n, (c+1)*n)
-// in units of 1/(n*g) of the axis, so every overlap is an exact integer.
-function overlaps(n: number, g: number): { pix: Int32Array; cell: Int32Array; len: Int32Array } {
-  const pix: number[] = [];
+// in units of 1/(n*g) of the axis, so every overlap is an exact integer. Entries of pixel p are
+// start[p] .. start[p+1]-1.
+interface Overlaps {
+  start: Int32Array;
+  cell: Int32Array;
+  len: Int32Array;
+}
+
+function overlaps(n: number, g: number): Overlaps {
+  const start = new Int32Array(n + 1);
   const cell: number[] = [];
   const len: number[] = [];
   for (let p = 0; p < n; p++) {
+    start[p] = cell.length;
     const a = p * g;
     const b = a + g;
     for (let c = Math.floor(a / n); c * n < b && c < g; c++) {
       const o = Math.min(b, (c + 1) * n) - Math.max(a, c * n);
       if (o > 0) {
-        pix.push(p);
         cell.push(c);
         len.push(o);
       }
     }
   }
-  return { pix: Int32Array.from(pix), cell: Int32Array.from(cell), len: Int32Array.from(len) };
+  start[n] = cell.length;
+  return { start, cell: Int32Array.from(cell), len: Int32Array.from(len) };
 }
 
-const cache = new Map<number, ReturnType<typeof overlaps>>();
-function cachedOverlaps(n: number, g: number): ReturnType<typeof overlaps> {
+const cache = new Map<number, Overlaps>();
+function cachedOverlaps(n: number, g: number): Overlaps {
   const key = n * 4096 + g;
   let t = cache.get(key);
   if (t === undefined) {
@@ -108,6 +116,26 @@ function cachedOverlaps(n: number, g: number): ReturnType<typeof overlaps> {
 }
 
 let scratch = new Float64Array(0);
+let prefix = new Int32Array(64);
+
+// Cell boundary c*W/g split into q = floor(c*W/g) and remainder r = c*W mod g (c = 0..g).
+const boundsCache = new Map<number, { q: Int32Array; r: Int32Array }>();
+function cachedBounds(W: number, g: number): { q: Int32Array; r: Int32Array } {
+  const key = W * 4096 + g;
+  let b = boundsCache.get(key);
+  if (b === undefined) {
+    if (boundsCache.size > 4096) boundsCache.clear();
+    const q = new Int32Array(g + 1);
+    const r = new Int32Array(g + 1);
+    for (let c = 0; c <= g; c++) {
+      q[c] = Math.floor((c * W) / g);
+      r[c] = c * W - (q[c] as number) * g;
+    }
+    b = { q, r };
+    boundsCache.set(key, b);
+  }
+  return b;
+}
 
 /** @internal Area-weighted gy x gx grid of foreground ratios, written into out[offset...]. */
 export function gridInto(
@@ -117,35 +145,96 @@ export function gridInto(
   out: Float32Array,
   offset: number,
 ): void {
-  const { width: w, height: h, data } = img;
-  const ox = cachedOverlaps(w, gx);
-  const oy = cachedOverlaps(h, gy);
-  // rows[y * gx + cx] = sum over x of overlap(x, cx) * pixel(y, x)
-  const need = h * gx + gy * gx;
+  gridOfRegion(
+    img.data,
+    img.width,
+    0,
+    0,
+    img.width,
+    img.height,
+    img.width,
+    img.height,
+    0,
+    0,
+    gy,
+    gx,
+    out,
+    offset,
+    0,
+    0,
+  );
+}
+
+/**
+ * @internal The grid of a virtual W x H image that is all background except the box
+ * (bx, by, bw, bh) of `data` (row stride `stride`), placed at (ox, oy). This is the grid of a
+ * padded crop without building the crop. A pixel is foreground when `(value > t) XOR inv`
+ * (t = 0, inv = 0 for binary images; a gray image with its threshold works without binarising).
+ */
+export function gridOfRegion(
+  data: Uint8Array,
+  stride: number,
+  bx: number,
+  by: number,
+  bw: number,
+  bh: number,
+  W: number,
+  H: number,
+  ox: number,
+  oy: number,
+  gy: number,
+  gx: number,
+  out: Float32Array,
+  offset: number,
+  t: number,
+  inv: number,
+): void {
+  const ty = cachedOverlaps(H, gy);
+  const need = bh * gx + gy * gx;
   if (scratch.length < need) scratch = new Float64Array(need * 2);
   const rows = scratch;
-  rows.fill(0, 0, need);
-  const acc = h * gx;
-  const { pix: xp, cell: xc, len: xl } = ox;
-  const m = xp.length;
-  for (let y = 0; y < h; y++) {
-    const row = y * w;
-    const r = y * gx;
-    for (let k = 0; k < m; k++) {
-      if (data[row + (xp[k] as number)] !== 0) {
-        const j = r + (xc[k] as number);
-        rows[j] = (rows[j] as number) + (xl[k] as number);
+  rows.fill(0, bh * gx, need); // the x phase overwrites rows 0..bh*gx
+  const acc = bh * gx;
+  // x phase from per-row prefix sums: g * (ink left of position c*W/g), exact in integers
+  const { q, r: rem } = cachedBounds(W, gx);
+  if (prefix.length < bw + 1) prefix = new Int32Array(2 * (bw + 1));
+  const P = prefix;
+  for (let y = 0; y < bh; y++) {
+    const row = (by + y) * stride + bx;
+    let c = 0;
+    P[0] = 0;
+    for (let x = 0; x < bw; x++) {
+      c += ((data[row + x] as number) > t ? 1 : 0) ^ inv;
+      P[x + 1] = c;
+    }
+    const base = y * gx;
+    let prev = 0;
+    for (let k = 1; k <= gx; k++) {
+      const lq = (q[k] as number) - ox;
+      let v: number;
+      if (lq < 0) v = 0;
+      else if (lq >= bw) v = gx * c;
+      else {
+        const p0 = P[lq] as number;
+        v = gx * p0 + (rem[k] as number) * ((P[lq + 1] as number) - p0);
       }
+      rows[base + k - 1] = v - prev;
+      prev = v;
     }
   }
-  const { pix: yp, cell: yc, len: yl } = oy;
-  for (let k = 0; k < yp.length; k++) {
-    const r = (yp[k] as number) * gx;
-    const o = acc + (yc[k] as number) * gx;
-    const l = yl[k] as number;
-    for (let cx = 0; cx < gx; cx++)
-      rows[o + cx] = (rows[o + cx] as number) + l * (rows[r + cx] as number);
+  const ys = ty.start;
+  const yc = ty.cell;
+  const yl = ty.len;
+  for (let y = 0; y < bh; y++) {
+    const r = y * gx;
+    const e1 = ys[oy + y + 1] as number;
+    for (let k = ys[oy + y] as number; k < e1; k++) {
+      const o = acc + (yc[k] as number) * gx;
+      const l = yl[k] as number;
+      for (let cx = 0; cx < gx; cx++)
+        rows[o + cx] = (rows[o + cx] as number) + l * (rows[r + cx] as number);
+    }
   }
-  const norm = 1 / (w * h);
+  const norm = 1 / (W * H);
   for (let i = 0; i < gy * gx; i++) out[offset + i] = (rows[acc + i] as number) * norm;
 }
