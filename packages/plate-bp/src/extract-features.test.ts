@@ -49,3 +49,24 @@ describe("extractFeatures", () => {
     expect(() => featureLength("hog" as never)).toThrow(/"grid5x5", "easypr120", got "hog"/);
   });
 });
+
+describe("extractFeatures fused path", () => {
+  it("equals binarize -> cropToBoundingBox -> slidingWindowFeatures / easyprFeatures on noisy glyphs", async () => {
+    const { binarize } = await import("./binarize.js");
+    const { cropToBoundingBox } = await import("./crop-to-bounding-box.js");
+    const { slidingWindowFeatures } = await import("./sliding-window-features.js");
+    const { easyprFeatures } = await import("./easypr-features.js");
+    const { otsuThreshold, grayHistogram } = await import("./otsu-threshold.js");
+    const { renderCharacter } = await import("./render-character.js");
+    const { barlow } = await import("../test/fonts.js");
+    for (let i = 0; i < 20; i++) {
+      const img = renderCharacter(barlow, "A3K7"[i % 4] as string, { augment: "heavy", seed: i });
+      expect(otsuThreshold(img)).toBe(otsuThreshold(grayHistogram(img)));
+      const crop = cropToBoundingBox(binarize(img));
+      expect(Array.from(extractFeatures(img))).toEqual(Array.from(slidingWindowFeatures(crop)));
+      expect(Array.from(extractFeatures(img, { features: "easypr120" }))).toEqual(
+        Array.from(easyprFeatures(crop)),
+      );
+    }
+  });
+});
