@@ -115,3 +115,23 @@ describe("trainkit demo --quick", () => {
     },
   );
 });
+
+describe("trainkit demo --quick --backend cpu", () => {
+  it("resumes bit-identically on the plain-JS cpu backend too", () => {
+    const { result } = trainkitJson<DemoResult>(
+      "demo",
+      "--quick",
+      "--backend",
+      "cpu",
+      "--epochs",
+      "2",
+      "--out",
+      tempDir("demo-cpu"),
+    );
+    expect(result.backend).toEqual({ name: "cpu", candidate: "cpu", device: "cpu" });
+    // Two epochs: the crash comes in epoch 2, after the checkpoint of epoch 1.
+    expect(result.resume.resumedFromEpoch).toBe(1);
+    expect(result.resume.bitIdentical).toBe(true);
+    expect(result.resume.lossesEqual).toBe(true);
+  });
+});

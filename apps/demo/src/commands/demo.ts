@@ -512,7 +512,7 @@ export async function runDemo(ctx: Context): Promise<DemoResult> {
   for (const s of sizes) {
     log(`  ${s.what.padEnd(96)} ${formatBytes(s.bytes).padStart(10)}  ${s.ratio.toFixed(2)}x`);
   }
-  log(`model: ${modelPath}`);
+  log(`model: ${shortPath(modelPath)}`);
   log(`report: ${reportPath} (${seconds.toFixed(1)} s)`);
   return {
     command: "demo",

@@ -91,7 +91,7 @@ export async function runWarmup(ctx: Context): Promise<WarmupResult> {
   const testSize = flags.quick ? 128 : 512;
   const epochs = flags.epochs ?? (flags.quick ? 2 : 3);
   const batchSize = 32;
-  const peak = 0.02;
+  const peak = 0.1;
   const stepsPerEpoch = Math.ceil(trainSize / batchSize);
   const totalSteps = epochs * stepsPerEpoch;
   const warmupSteps = Math.max(2, Math.round(stepsPerEpoch * (flags.quick ? 0.5 : 1)));
@@ -100,7 +100,7 @@ export async function runWarmup(ctx: Context): Promise<WarmupResult> {
 
   log();
   log(
-    `Warm-up: the demo CNN on ${trainSize} bar images at Adam ${peak} (20x the usual 1e-3), ${epochs} epochs of ${stepsPerEpoch} updates, batch ${batchSize}`,
+    `Warm-up: the demo CNN on ${trainSize} bar images at Adam ${peak} (100x the usual 1e-3), ${epochs} epochs of ${stepsPerEpoch} updates, batch ${batchSize}`,
   );
   const constant = constantScheduleWithWarmup({ lr: peak, numWarmupSteps: 0 });
   const warm = constantScheduleWithWarmup({
@@ -249,7 +249,7 @@ export async function runWarmup(ctx: Context): Promise<WarmupResult> {
   const lrSection = report.section("Learning-rate warm-up");
   lrSection
     .text(
-      `Adam at ${peak} from the first update takes large steps while its second-moment estimate is still built from a handful of gradients; a linear warm-up over ${warmupSteps} updates starts at 5% of the rate and reaches the peak when the estimates are reliable.`,
+      `Adam at ${peak} from the first update takes steps of about ${peak} per weight while its moment estimates still come from a handful of gradients: the softmax saturates and the loss can stick near 14 (accuracy at chance). A linear warm-up over ${warmupSteps} updates starts at 5% of the rate and reaches the peak once the estimates are reliable. Whether the run without warm-up survives depends on the seed; try a few with --seed.`,
     )
     .chart(
       lineChart({
