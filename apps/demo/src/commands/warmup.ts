@@ -160,7 +160,7 @@ export async function runWarmup(ctx: Context): Promise<WarmupResult> {
   await run(
     "learning-rate warm-up",
     "learning-rate",
-    `linear from ${peak * 0.05} to ${peak} over ${warmupSteps} updates (constantScheduleWithWarmup)`,
+    `linear from ${Number((peak * 0.05).toPrecision(3))} to ${peak} over ${warmupSteps} updates (constantScheduleWithWarmup)`,
     (model, label) =>
       fitWithProgress(
         model,

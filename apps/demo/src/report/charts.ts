@@ -19,8 +19,8 @@ type Row = Record<string, number | string | boolean | null>;
 const CONFIG = {
   font: "system-ui, -apple-system, 'Segoe UI', sans-serif",
   view: { stroke: "#ddd" },
-  axis: { labelFontSize: 11, titleFontSize: 12, gridColor: "#eee", labelLimit: 260 },
-  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 260 },
+  axis: { labelFontSize: 11, titleFontSize: 12, gridColor: "#eee", labelLimit: 0 },
+  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 0 },
   title: { fontSize: 14, anchor: "start" as const },
 };
 
