@@ -1,7 +1,9 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BatchingResult } from "../src/commands/batching.js";
 import { hasChromium, openReport } from "./helpers/browser.js";
-import { tempDir, trainkitJson } from "./helpers/trainkit.js";
+import { removeTempDirs, tempDir, trainkitJson } from "./helpers/trainkit.js";
+
+afterAll(removeTempDirs);
 
 describe("trainkit batching --quick", () => {
   let result: BatchingResult & { tensorsLeft: number };

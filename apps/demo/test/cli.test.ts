@@ -1,7 +1,9 @@
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { describe, expect, it } from "vitest";
-import { tempDir, trainkit } from "./helpers/trainkit.js";
+import { afterAll, describe, expect, it } from "vitest";
+import { removeTempDirs, tempDir, trainkit } from "./helpers/trainkit.js";
+
+afterAll(removeTempDirs);
 
 describe("trainkit: bad input gets a clear error and exit code 2", () => {
   it("an unknown command lists the commands", () => {

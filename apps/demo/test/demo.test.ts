@@ -2,10 +2,12 @@ import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { readCheckpointInfo, verifyCheckpoint } from "@trainkit/checkpoint";
 import { loadPlateModel } from "@trainkit/plate-bp";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DemoResult } from "../src/commands/demo.js";
 import { hasChromium, openReport } from "./helpers/browser.js";
-import { type Run, tempDir, trainkitJson } from "./helpers/trainkit.js";
+import { type Run, removeTempDirs, tempDir, trainkitJson } from "./helpers/trainkit.js";
+
+afterAll(removeTempDirs);
 
 describe("trainkit demo --quick", () => {
   const out = tempDir("demo");

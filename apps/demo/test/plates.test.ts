@@ -2,12 +2,20 @@ import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { readCheckpointInfo, verifyCheckpoint } from "@trainkit/checkpoint";
 import { loadFont, loadPlateModel, renderCharacter, renderPlate } from "@trainkit/plate-bp";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PlatesTrainResult } from "../src/commands/plates.js";
 import { UNSEEN_FONT_FILES } from "../src/plates/fonts.js";
 import { imagePng } from "../src/report/png.js";
 import { hasChromium, openReport } from "./helpers/browser.js";
-import { interruptWhen, tempDir, trainkit, trainkitJson } from "./helpers/trainkit.js";
+import {
+  interruptWhen,
+  removeTempDirs,
+  tempDir,
+  trainkit,
+  trainkitJson,
+} from "./helpers/trainkit.js";
+
+afterAll(removeTempDirs);
 
 const images = tempDir("plate-images");
 const font = loadFont(UNSEEN_FONT_FILES[0] as string); // Barlow Condensed: not a training font

@@ -1,9 +1,11 @@
 import * as path from "node:path";
 import { writeSafetensors } from "@trainkit/checkpoint";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import type { PortResult } from "../src/commands/port.js";
 import { hasChromium, openReport } from "./helpers/browser.js";
-import { appDir, tempDir, trainkit, trainkitJson } from "./helpers/trainkit.js";
+import { appDir, removeTempDirs, tempDir, trainkit, trainkitJson } from "./helpers/trainkit.js";
+
+afterAll(removeTempDirs);
 
 // Fixtures made by real PyTorch (fixtures/README.md): the tfjs port must reproduce its output.
 describe("trainkit port", () => {

@@ -1,7 +1,9 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WarmupResult } from "../src/commands/warmup.js";
 import { hasChromium, openReport } from "./helpers/browser.js";
-import { type Run, tempDir, trainkitJson } from "./helpers/trainkit.js";
+import { type Run, removeTempDirs, tempDir, trainkitJson } from "./helpers/trainkit.js";
+
+afterAll(removeTempDirs);
 
 describe("trainkit warmup --quick", () => {
   let result: WarmupResult & { tensorsLeft: number };

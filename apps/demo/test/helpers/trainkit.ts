@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -40,8 +40,17 @@ export function trainkitJson<T = Record<string, unknown>>(
   return { result: JSON.parse(run.stdout) as T, run };
 }
 
+const made: string[] = [];
+
+/** A new temporary folder; {@link removeTempDirs} deletes those of the test file. */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(path.join(tmpdir(), `trainkit-${prefix}-`));
+  const dir = mkdtempSync(path.join(tmpdir(), `trainkit-${prefix}-`));
+  made.push(dir);
+  return dir;
+}
+
+export function removeTempDirs(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 /**
