@@ -5,16 +5,22 @@ import * as tf from "@tensorflow/tfjs-core";
  * (five horizontal positions, five vertical) jittered by up to two pixels, in Gaussian noise.
  * Deterministic for a seed (tfjs's seeded random ops).
  */
-export function barImages(
+export async function barImages(
   n: number,
   seed: number,
-): { x: tf.Tensor4D; y: tf.Tensor2D; labels: Int32Array } {
+): Promise<{ x: tf.Tensor4D; y: tf.Tensor2D; labels: Int32Array }> {
   const size = 28;
-  const [labels, shifts, noise] = tf.tidy(() => [
-    tf.randomUniform([n], 0, 10, "int32", seed).dataSync() as Int32Array,
-    tf.randomUniform([n], -2, 3, "int32", seed + 1).dataSync() as Int32Array,
-    tf.randomNormal([n * size * size], 0, 0.3, "float32", seed + 2).dataSync() as Float32Array,
-  ]);
+  const drawn = [
+    tf.randomUniform([n], 0, 10, "int32", seed),
+    tf.randomUniform([n], -2, 3, "int32", seed + 1),
+    tf.randomNormal([n * size * size], 0, 0.3, "float32", seed + 2),
+  ];
+  const [labels, shifts, noise] = (await Promise.all(drawn.map((t) => t.data()))) as [
+    Int32Array,
+    Int32Array,
+    Float32Array,
+  ];
+  tf.dispose(drawn);
   const pixels = noise.slice();
   for (let i = 0; i < n; i++) {
     const label = labels[i] as number;

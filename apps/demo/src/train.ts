@@ -178,16 +178,26 @@ export async function fitDatasetWithProgress(
   return result;
 }
 
-/** Arg-max class of each row of a model's predictions. */
-export function predictClasses(model: tfl.LayersModel, x: tf.Tensor): Int32Array {
-  return tf.tidy(
-    () => tf.argMax(model.predict(x) as tf.Tensor, -1).dataSync() as unknown as Int32Array,
-  );
+/**
+ * Arg-max class of each row of a model's predictions. Read with `await data()`: webgpu in Node
+ * has no `dataSync()`.
+ */
+export async function predictClasses(model: tfl.LayersModel, x: tf.Tensor): Promise<Int32Array> {
+  const classes = tf.tidy(() => tf.argMax(model.predict(x) as tf.Tensor, -1));
+  try {
+    return (await classes.data()) as Int32Array;
+  } finally {
+    classes.dispose();
+  }
 }
 
 /** Fraction of rows whose arg-max prediction is the label. */
-export function accuracy(model: tfl.LayersModel, x: tf.Tensor, labels: ArrayLike<number>): number {
-  return accuracyOf(predictClasses(model, x), labels);
+export async function accuracy(
+  model: tfl.LayersModel,
+  x: tf.Tensor,
+  labels: ArrayLike<number>,
+): Promise<number> {
+  return accuracyOf(await predictClasses(model, x), labels);
 }
 
 export function accuracyOf(predicted: ArrayLike<number>, labels: ArrayLike<number>): number {

@@ -1,6 +1,6 @@
 import { rm, stat } from "node:fs/promises";
 import * as path from "node:path";
-import * as tf from "@tensorflow/tfjs-core";
+import type * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { explainCheckpoint, verifyCheckpoint } from "@trainkit/checkpoint";
 import { CheckpointManager, loadWeights, saveWeights } from "@trainkit/checkpoint/tfjs";
@@ -15,9 +15,10 @@ import {
   renderPlate,
   savePlateModel,
 } from "@trainkit/plate-bp";
-import { classifierFromModel, createPlateMlp } from "@trainkit/plate-bp/tfjs";
+import { createPlateMlp } from "@trainkit/plate-bp/tfjs";
 import type { Context } from "../context.js";
 import { listenForInterrupt } from "../interrupt.js";
+import { classifierOf, predictRows } from "../plates/classifier.js";
 import { generateCharacters } from "../plates/dataset.js";
 import { fontLabel, loadFonts, TRAIN_FONT_FILES, UNSEEN_FONT_FILES } from "../plates/fonts.js";
 import { type BpConfig, type BpEpoch, scheduleWarnings, trainBp } from "../plates/train-bp.js";
@@ -87,14 +88,14 @@ function shortPath(file: string): string {
   return rel.startsWith("..") || path.isAbsolute(rel) ? file : rel;
 }
 
-function compareWeights(a: tfl.LayersModel, b: tfl.LayersModel) {
+async function compareWeights(a: tfl.LayersModel, b: tfl.LayersModel) {
   const wa = a.getWeights();
   const wb = b.getWeights();
   let bitIdentical = wa.length === wb.length;
   let maxAbsDiff = 0;
-  wa.forEach((t, i) => {
-    const u = t.dataSync() as Float32Array;
-    const v = (wb[i] as tf.Tensor).dataSync() as Float32Array;
+  for (const [i, t] of wa.entries()) {
+    const u = (await t.data()) as Float32Array;
+    const v = (await (wb[i] as tf.Tensor).data()) as Float32Array;
     const bu = new Uint32Array(u.buffer, u.byteOffset, u.length);
     const bv = new Uint32Array(v.buffer, v.byteOffset, v.length);
     if (bu.length !== bv.length) bitIdentical = false;
@@ -102,15 +103,8 @@ function compareWeights(a: tfl.LayersModel, b: tfl.LayersModel) {
       if (bu[k] !== bv[k]) bitIdentical = false;
       maxAbsDiff = Math.max(maxAbsDiff, Math.abs((u[k] as number) - (v[k] as number)));
     }
-  });
+  }
   return { tensors: wa.length, bitIdentical, maxAbsDiff };
-}
-
-function predictRows(model: tfl.LayersModel, x: Float32Array, n: number, nf: number): Int32Array {
-  return tf.tidy(
-    () =>
-      tf.argMax(model.predict(tf.tensor2d(x, [n, nf])) as tf.Tensor, -1).dataSync() as Int32Array,
-  );
 }
 
 /**
@@ -243,7 +237,7 @@ export async function runDemo(ctx: Context): Promise<DemoResult> {
     interrupt.dispose();
   }
   const crashedAt = (resumed as { crashedAt?: number }).crashedAt ?? 0;
-  const cmp = compareWeights(straight.model, resumed.model);
+  const cmp = await compareWeights(straight.model, resumed.model);
   const resumedEpochs = resumed.history.map((e) => e.epoch);
   const lossesEqual = resumed.history.every((e) => straight.history[e.epoch - 1]?.loss === e.loss);
   const resume: ResumeCheck = {
@@ -261,13 +255,9 @@ export async function runDemo(ctx: Context): Promise<DemoResult> {
 
   // Evaluation.
   const model = straight.model;
-  const classifier: PlateClassifier = classifierFromModel(model, {
-    labels: charset,
-    features,
-    activation: "tanh",
-  });
+  const classifier: PlateClassifier = await classifierOf(model, { labels: charset, features });
   const validationAccuracy = straight.history.at(-1)?.valAccuracy ?? Number.NaN;
-  const unseenPredicted = predictRows(model, unseen.x, unseen.n, unseen.nf);
+  const unseenPredicted = await predictRows(model, unseen.x, unseen.n, unseen.nf);
   const unseenFontAccuracy = accuracyOf(unseenPredicted, unseen.y);
   const perFont = unseenFiles.map((file, i) => {
     const rows = [...unseen.font.keys()].filter((r) => unseen.font[r] === i);
@@ -317,7 +307,7 @@ export async function runDemo(ctx: Context): Promise<DemoResult> {
   });
   await loadWeights(fp16Path, fp16Model);
   const unseenFontAccuracyFp16 = accuracyOf(
-    predictRows(fp16Model, unseen.x, unseen.n, unseen.nf),
+    await predictRows(fp16Model, unseen.x, unseen.n, unseen.nf),
     unseen.y,
   );
   fp16Model.dispose();

@@ -1,6 +1,5 @@
 import { readdir, rm } from "node:fs/promises";
 import * as path from "node:path";
-import * as tf from "@tensorflow/tfjs-core";
 import { CheckpointManager } from "@trainkit/checkpoint/tfjs";
 import { splitTogether } from "@trainkit/data-split";
 import {
@@ -17,10 +16,10 @@ import {
   readPlate,
   savePlateModel,
 } from "@trainkit/plate-bp";
-import { classifierFromModel } from "@trainkit/plate-bp/tfjs";
 import { InputFileError } from "../cli-error.js";
 import type { Context, GlobalFlags } from "../context.js";
 import { listenForInterrupt } from "../interrupt.js";
+import { classifierOf, predictRows } from "../plates/classifier.js";
 import { generateCharacters } from "../plates/dataset.js";
 import { loadFonts, TRAIN_FONT_FILES, UNSEEN_FONT_FILES } from "../plates/fonts.js";
 import { type BpConfig, type BpEpoch, scheduleWarnings, trainBp } from "../plates/train-bp.js";
@@ -224,17 +223,11 @@ async function train(ctx: Context): Promise<PlatesTrainResult> {
   } finally {
     interrupt.dispose();
   }
-  const classifier = classifierFromModel(result.model, {
+  const classifier = await classifierOf(result.model, {
     labels: spec.charset,
     features: spec.features,
-    activation: "tanh",
   });
-  const predicted = tf.tidy(
-    () =>
-      tf
-        .argMax(result.model.predict(tf.tensor2d(unseen.x, [unseen.n, unseen.nf])) as tf.Tensor, -1)
-        .dataSync() as Int32Array,
-  );
+  const predicted = await predictRows(result.model, unseen.x, unseen.n, unseen.nf);
   result.model.dispose();
   result.optimizer.dispose();
   const unseenFontAccuracy = accuracyOf(predicted, unseen.y);

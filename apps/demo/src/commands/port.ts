@@ -250,12 +250,17 @@ export async function runPort(ctx: Context): Promise<PortResult> {
     const x = asFloat32(input, "input", referenceFile);
     const expected = asFloat32(output, "output", referenceFile);
     outputShape = output.shape;
-    const predict = () =>
-      tf.tidy(() => {
-        const nhwc = toNHWC(tf.tensor(x, input.shape), "NCHW");
-        return (model.predict(nhwc) as tf.Tensor).dataSync() as Float32Array;
-      });
-    const y = predict();
+    const predict = async () => {
+      const out = tf.tidy(
+        () => model.predict(toNHWC(tf.tensor(x, input.shape), "NCHW")) as tf.Tensor,
+      );
+      try {
+        return Float32Array.from(await out.data());
+      } finally {
+        out.dispose();
+      }
+    };
+    const y = await predict();
     comparison = compare(y, expected);
     // The silent bug, for contrast: the Linear after the flatten with a plain transpose.
     const flattened = assignments.find((a) => a.conversion.startsWith("o (c h w)"));
@@ -269,7 +274,7 @@ export async function runPort(ctx: Context): Promise<PortResult> {
         const kept = dense.getWeights();
         dense.setWeights([wrong, ...kept.slice(1)]);
         wrong.dispose();
-        const yNaive = predict();
+        const yNaive = await predict();
         naiveComparison = compare(yNaive, expected);
         yNaive.forEach((v, i) => {
           points.push({

@@ -33,6 +33,16 @@ export interface SplitResult {
   seconds: number;
 }
 
+/** The class of each one-hot row. */
+async function predictLabels(oneHot: tf.Tensor): Promise<Int32Array> {
+  const classes = tf.argMax(oneHot, -1);
+  try {
+    return (await classes.data()) as Int32Array;
+  } finally {
+    classes.dispose();
+  }
+}
+
 function classifier(seed: number): tfl.Sequential {
   const model = tfl.sequential({
     layers: [
@@ -63,8 +73,8 @@ export async function runSplit(ctx: Context): Promise<SplitResult> {
   const testSize = 0.25;
   const epochs = flags.epochs ?? (flags.quick ? 3 : 6);
   const seed = flags.seed;
-  const data = barImages(n, seed);
-  const fresh = barImages(flags.quick ? 200 : 1000, seed + 2000);
+  const data = await barImages(n, seed);
+  const fresh = await barImages(flags.quick ? 200 : 1000, seed + 2000);
   const labels = data.labels;
   log();
   log(
@@ -164,9 +174,9 @@ export async function runSplit(ctx: Context): Promise<SplitResult> {
       label: way.name,
       shuffle: false,
     });
-    const testLabels = tf.tidy(() => tf.argMax(way.yTest, -1).dataSync() as unknown as Int32Array);
-    const predicted = predictClasses(model, way.xTest);
-    const freshPredicted = predictClasses(model, fresh.x);
+    const testLabels = await predictLabels(way.yTest);
+    const predicted = await predictClasses(model, way.xTest);
+    const freshPredicted = await predictClasses(model, fresh.x);
     const r: SplitWay = {
       name: way.name,
       how: way.how,
@@ -180,7 +190,7 @@ export async function runSplit(ctx: Context): Promise<SplitResult> {
     results.push(r);
     matrices.push({ name: way.name, matrix: confusionMatrix(freshPredicted, fresh.labels, 10) });
     if (samples.length < 2) {
-      const pixels = fresh.x.dataSync();
+      const pixels = (await fresh.x.data()) as Float32Array;
       samples.push(
         Array.from({ length: 8 }, (_, i) => ({
           src: grayPngDataUri(pixels.subarray(i * 784, (i + 1) * 784), 28, 28),

@@ -95,8 +95,8 @@ export async function runWarmup(ctx: Context): Promise<WarmupResult> {
   const stepsPerEpoch = Math.ceil(trainSize / batchSize);
   const totalSteps = epochs * stepsPerEpoch;
   const warmupSteps = Math.max(2, Math.round(stepsPerEpoch * (flags.quick ? 0.5 : 1)));
-  const train = barImages(trainSize, flags.seed);
-  const test = barImages(testSize, flags.seed + 1000);
+  const train = await barImages(trainSize, flags.seed);
+  const test = await barImages(testSize, flags.seed + 1000);
 
   log();
   log(
@@ -123,7 +123,7 @@ export async function runWarmup(ctx: Context): Promise<WarmupResult> {
     // Every run starts from the same weights (seeded initialisers).
     const model = demoCnn({ learningRate: peak, seed: flags.seed, ...(loss ? { loss } : {}) });
     const fit = await body(model, name);
-    const testAccuracy = accuracy(model, test.x, test.labels);
+    const testAccuracy = await accuracy(model, test.x, test.labels);
     model.optimizer.dispose(); // passed to compile, so not owned (disposed) by the model
     model.dispose();
     const r: WarmupRun = {
