@@ -1,3 +1,4 @@
+/// <reference path="./internal/opentype.d.ts" />
 import { readFileSync } from "node:fs";
 import opentype from "opentype.js";
 import { PlateBpError } from "./errors.js";

@@ -15,10 +15,10 @@ import {
   renderPlate,
   savePlateModel,
 } from "@trainkit/plate-bp";
-import { createPlateMlp } from "@trainkit/plate-bp/tfjs";
+import { classifierFromModel, createPlateMlp } from "@trainkit/plate-bp/tfjs";
 import type { Context } from "../context.js";
 import { listenForInterrupt } from "../interrupt.js";
-import { classifierOf, predictRows } from "../plates/classifier.js";
+import { predictRows } from "../plates/classifier.js";
 import { generateCharacters } from "../plates/dataset.js";
 import { fontLabel, loadFonts, TRAIN_FONT_FILES, UNSEEN_FONT_FILES } from "../plates/fonts.js";
 import { type BpConfig, type BpEpoch, scheduleWarnings, trainBp } from "../plates/train-bp.js";
@@ -255,7 +255,10 @@ export async function runDemo(ctx: Context): Promise<DemoResult> {
 
   // Evaluation.
   const model = straight.model;
-  const classifier: PlateClassifier = await classifierOf(model, { labels: charset, features });
+  const classifier: PlateClassifier = await classifierFromModel(model, {
+    labels: charset,
+    features,
+  });
   const validationAccuracy = straight.history.at(-1)?.valAccuracy ?? Number.NaN;
   const unseenPredicted = await predictRows(model, unseen.x, unseen.n, unseen.nf);
   const unseenFontAccuracy = accuracyOf(unseenPredicted, unseen.y);

@@ -16,10 +16,11 @@ import {
   readPlate,
   savePlateModel,
 } from "@trainkit/plate-bp";
+import { classifierFromModel } from "@trainkit/plate-bp/tfjs";
 import { InputFileError } from "../cli-error.js";
 import type { Context, GlobalFlags } from "../context.js";
 import { listenForInterrupt } from "../interrupt.js";
-import { classifierOf, predictRows } from "../plates/classifier.js";
+import { predictRows } from "../plates/classifier.js";
 import { generateCharacters } from "../plates/dataset.js";
 import { loadFonts, TRAIN_FONT_FILES, UNSEEN_FONT_FILES } from "../plates/fonts.js";
 import { type BpConfig, type BpEpoch, scheduleWarnings, trainBp } from "../plates/train-bp.js";
@@ -223,7 +224,7 @@ async function train(ctx: Context): Promise<PlatesTrainResult> {
   } finally {
     interrupt.dispose();
   }
-  const classifier = await classifierOf(result.model, {
+  const classifier = await classifierFromModel(result.model, {
     labels: spec.charset,
     features: spec.features,
   });

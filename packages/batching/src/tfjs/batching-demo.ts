@@ -144,20 +144,20 @@ export async function runBatchingDemo(
       );
       return { x, y, dispose: () => tf.dispose([x.batch, x.mask, y.batch, y.mask]) };
     };
-    const evaluate = (): number => {
+    const evaluate = async (): Promise<number> => {
       let total = 0;
       for (const batch of evalBatches) {
         const { x, y, dispose } = lossOf(batch);
         const loss = tf.tidy(() =>
           maskedMeanSquaredError(y.batch, model.predict(x.batch, x.mask), x.mask),
         );
-        total += (loss.dataSync()[0] as number) * batch.length;
+        total += ((await loss.data())[0] as number) * batch.length;
         loss.dispose();
         dispose();
       }
       return total / n;
     };
-    const initialLoss = evaluate();
+    const initialLoss = await evaluate();
     const allBatches: number[][] = [];
     let steps = 0;
     const t0 = performance.now();
@@ -171,7 +171,7 @@ export async function runBatchingDemo(
           true,
           model.variables,
         ) as tf.Scalar;
-        epochLoss += (loss.dataSync()[0] as number) * batch.length;
+        epochLoss += ((await loss.data())[0] as number) * batch.length;
         loss.dispose();
         dispose();
         steps++;
@@ -180,7 +180,7 @@ export async function runBatchingDemo(
       onEpoch?.({ mode, epoch, loss: epochLoss / n });
     }
     const seconds = (performance.now() - t0) / 1000;
-    const finalLoss = evaluate();
+    const finalLoss = await evaluate();
     model.dispose();
     optimizer.dispose();
     runs.push({

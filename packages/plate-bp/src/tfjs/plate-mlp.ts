@@ -66,11 +66,14 @@ export function createPlateMlp(options: PlateMlpOptions = {}): tfl.Sequential {
   return model;
 }
 
-/** Copy a trained tfjs model's weights into a plain {@link PlateClassifier}. */
-export function classifierFromModel(
+/**
+ * Copy a trained tfjs model's weights into a plain {@link PlateClassifier}. Reads the weights with
+ * `await data()`, which every backend has (webgpu in Node has no `dataSync()`).
+ */
+export async function classifierFromModel(
   model: tfl.LayersModel,
   info: { labels: string; features: FeatureKind; activation?: HiddenActivation },
-): PlateClassifier {
+): Promise<PlateClassifier> {
   const w = model.getWeights();
   if (w.length !== 4) {
     throw new PlateBpError(
@@ -78,17 +81,20 @@ export function classifierFromModel(
       `classifierFromModel: expected 2 dense layers (4 weight tensors), got ${w.length}; build the model with createPlateMlp`,
     );
   }
-  const [k1, b1, k2, b2] = w as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+  const k1 = w[0] as tf.Tensor;
+  const [w1, b1, w2, b2] = (await Promise.all(w.map((t) => t.data()))).map((d) =>
+    Float32Array.from(d),
+  ) as [Float32Array, Float32Array, Float32Array, Float32Array];
   return validateClassifier({
     labels: info.labels,
     features: info.features,
     activation: info.activation ?? "tanh",
     inputSize: k1.shape[0] as number,
     hiddenSize: k1.shape[1] as number,
-    w1: k1.dataSync() as Float32Array,
-    b1: b1.dataSync() as Float32Array,
-    w2: k2.dataSync() as Float32Array,
-    b2: b2.dataSync() as Float32Array,
+    w1,
+    b1,
+    w2,
+    b2,
   });
 }
 

@@ -210,7 +210,11 @@ export async function trainPlateModel(
       options.onEpochEnd?.(log);
     }
     return {
-      classifier: classifierFromModel(model, { labels: labels.join(""), features, activation }),
+      classifier: await classifierFromModel(model, {
+        labels: labels.join(""),
+        features,
+        activation,
+      }),
       history,
     };
   } finally {
