@@ -121,6 +121,11 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
+// `npm run demo` and `npm run trainkit -w @trainkit/demo` run in apps/demo; paths on the command
+// line (and --out) mean what they mean where the user typed the command.
+const invokedFrom = process.env.INIT_CWD;
+if (invokedFrom && invokedFrom !== process.cwd()) process.chdir(invokedFrom);
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
