@@ -3,6 +3,8 @@ import { defineConfig } from "tsup";
 export default defineConfig({
   entry: ["src/index.ts", "src/tfjs.ts"],
   format: ["esm", "cjs"],
+  // One copy of shared code (error classes!) for all entry points, in CJS as well as ESM.
+  splitting: true,
   dts: true,
   clean: true,
   sourcemap: true,
