@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { approximateMode } from "./approximate-mode.js";
 import { createRng } from "./rng.js";
-import { bucketCount, permutation } from "./shuffle.js";
+import { bucketCount, permutation, shuffleInto } from "./shuffle.js";
 
 describe("permutation (bucketed Fisher–Yates)", () => {
   it("draws each of the 24 orders of 4 items about equally often", () => {
@@ -50,6 +50,62 @@ describe("permutation (bucketed Fisher–Yates)", () => {
       for (const v of p) seen[v] = (seen[v] as number) + 1;
       expect(seen.every((v) => v === 1)).toBe(true);
     }
+  });
+});
+
+describe("shuffleInto moves every row's exact bits", () => {
+  // Float32 rows of an even width are moved as pairs through a Float64Array view; a pair whose high
+  // word has every exponent bit set is a NaN double, whose bits an engine may change, so such data
+  // must fall back to 32-bit moves. Little-endian: word 2k+1 is the high word of pair k.
+  const width = 4;
+  /** Low words (even positions) are distinct per row; high words cycle through `high`. */
+  function rows(m: number, high: readonly number[]): Float32Array {
+    const x = new Float32Array(m * width);
+    const bits = new Uint32Array(x.buffer);
+    for (let i = 0; i < m; i++) {
+      for (let d = 0; d < width; d += 2) {
+        bits[i * width + d] = Math.imul(i * width + d + 1, 0x9e3779b1);
+        bits[i * width + d + 1] = high[(i + d) % high.length] as number;
+      }
+    }
+    return x;
+  }
+  it.each([
+    // High words -0, ∞, JavaScript's NaN (0x7fc00000), a denormal, plain values: no NaN double.
+    ["no NaN pairs", [0x80000000, 0x7f800000, 0x7fc00000, 0x00000001, 0x3f800000, 0xc2c80000]],
+    // High words 0xfff80001 and 0x7ff12345 (float32 NaNs with payloads) make NaN doubles.
+    ["NaN pairs", [0x00000000, 0xfff80001, 0x3f800000, 0x7ff12345]],
+  ])("%s, several buckets", (_name, special) => {
+    const m = 70_000;
+    expect(bucketCount(m)).toBeGreaterThan(1);
+    const x = rows(m, special);
+    const y = new Int32Array(m).map((_, i) => -i);
+    const ox = new Float32Array(m * width);
+    const oy = new Int32Array(m);
+    const index = new Int32Array(m);
+    shuffleInto(
+      createRng(9),
+      m,
+      null,
+      [
+        { src: x, dst: ox, width },
+        { src: y, dst: oy, width: 1 },
+      ],
+      index,
+      0,
+    );
+    const inBits = new Uint32Array(x.buffer);
+    const outBits = new Uint32Array(ox.buffer);
+    let mismatches = 0;
+    for (let k = 0; k < m; k++) {
+      const r = index[k] as number;
+      if (oy[k] !== -r) mismatches++;
+      for (let d = 0; d < width; d++) {
+        if (outBits[k * width + d] !== inBits[r * width + d]) mismatches++;
+      }
+    }
+    expect(mismatches).toBe(0);
+    expect(new Set(index).size).toBe(m);
   });
 });
 

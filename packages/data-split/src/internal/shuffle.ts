@@ -7,12 +7,21 @@ export interface ShuffleTarget {
   readonly width: number;
 }
 
+/** A target moved as 64-bit doubles, with the 32-bit words of its source to check for NaN pairs. */
+interface WideTarget extends ShuffleTarget {
+  readonly src: Float64Array;
+  readonly dst: Float64Array;
+  /** The same target as 32-bit words: used instead when the source holds NaN-pattern pairs. */
+  readonly narrow: ShuffleTarget;
+  readonly words: Int32Array;
+}
+
 /**
  * Rows per bucket aimed at: a bucket of rows stays in the CPU cache while it is shuffled, and few
  * enough buckets keep the scatter pass's write streams within the cache and TLB.
  */
 const ROWS_PER_BUCKET = 32768;
-/** Bucket ids are drawn from 16-bit halves of a random word; 14 bits leave its 2 lowest bits out. */
+/** Bucket ids take at most 14 bits, so two fit in a random word above its 2 lowest bits. */
 const MAX_BUCKETS = 16384;
 const TWO_16 = 65536;
 
@@ -56,7 +65,13 @@ export function shuffleInto(
   }
 
   const views = targets.map(bitView);
-  scatter(ids, starts, m, sel, views, indexOut, offset);
+  const nanPairs = scatter(ids, starts, m, sel, views, indexOut, offset);
+  if (nanPairs.length > 0) {
+    // Some source held words that pair up to a NaN: redo those targets as 32-bit words.
+    for (const ti of nanPairs) views[ti] = (views[ti] as WideTarget).narrow;
+    const redo = nanPairs.map((ti) => views[ti] as ShuffleTarget);
+    scatter(ids, starts, m, sel, redo, null, offset);
+  }
 
   // In-bucket pass: one Fisher–Yates swap sequence per bucket, replayed on every target.
   let maxSize = 0;
@@ -77,7 +92,9 @@ export function shuffleInto(
     for (let ti = 0; ti < views.length; ti++) {
       const t = views[ti] as ShuffleTarget;
       const temp = temps[ti];
-      if (t.dst instanceof Int32Array && temp instanceof Int32Array) {
+      if (t.dst instanceof Float64Array && temp instanceof Float64Array) {
+        applyLocalF64(t.dst, temp, t.width, local, base, size);
+      } else if (t.dst instanceof Int32Array && temp instanceof Int32Array) {
         applyLocalI32(t.dst, temp, t.width, local, base, size);
       } else {
         applyLocal(t, temp as { [i: number]: unknown }, local, base, size);
@@ -92,25 +109,45 @@ function makeTemp(dst: ShuffleTarget["dst"], size: number): { [i: number]: unkno
   return new Ctor(size);
 }
 
-/** A uniformly random bucket in [0, buckets) per item, two per random word; counts into starts. */
+/**
+ * A uniformly random bucket in [0, buckets) per item, counted into starts. Ids are taken from the
+ * top bits of each random word (its 2 lowest bits are never used): three per word when they fit
+ * in 30 bits (up to 1024 buckets), else two.
+ */
 function drawBuckets(rng: Rng, m: number, buckets: number, starts: Int32Array): Uint16Array {
   const ids = new Uint16Array(m);
   const bits = 31 - Math.clz32(buckets);
-  const hiShift = 32 - bits;
-  const loShift = 16 - bits;
   const mask = buckets - 1;
+  const s1 = 32 - bits;
+  const s2 = 32 - 2 * bits;
   let i = 0;
-  for (; i + 1 < m; i += 2) {
-    const w = rng.next();
-    const a = w >>> hiShift;
-    const c = (w >>> loShift) & mask;
-    ids[i] = a;
-    ids[i + 1] = c;
-    starts[a + 1] = (starts[a + 1] as number) + 1;
-    starts[c + 1] = (starts[c + 1] as number) + 1;
+  if (3 * bits <= 30) {
+    const s3 = 32 - 3 * bits;
+    for (; i + 2 < m; i += 3) {
+      const w = rng.next();
+      const a = w >>> s1;
+      const c = (w >>> s2) & mask;
+      const e = (w >>> s3) & mask;
+      ids[i] = a;
+      ids[i + 1] = c;
+      ids[i + 2] = e;
+      starts[a + 1] = (starts[a + 1] as number) + 1;
+      starts[c + 1] = (starts[c + 1] as number) + 1;
+      starts[e + 1] = (starts[e + 1] as number) + 1;
+    }
+  } else {
+    for (; i + 1 < m; i += 2) {
+      const w = rng.next();
+      const a = w >>> s1;
+      const c = (w >>> s2) & mask;
+      ids[i] = a;
+      ids[i + 1] = c;
+      starts[a + 1] = (starts[a + 1] as number) + 1;
+      starts[c + 1] = (starts[c + 1] as number) + 1;
+    }
   }
-  if (i < m) {
-    const a = rng.next() >>> hiShift;
+  for (; i < m; i++) {
+    const a = rng.next() >>> s1;
     ids[i] = a;
     starts[a + 1] = (starts[a + 1] as number) + 1;
   }
@@ -195,6 +232,33 @@ function applyLocalI32(
   }
 }
 
+/** `applyLocalI32` for rows of `w` doubles (only for targets whose scatter found no NaN pair). */
+function applyLocalF64(
+  dst: Float64Array,
+  temp: Float64Array,
+  w: number,
+  local: Int32Array,
+  base: number,
+  size: number,
+): void {
+  const from = base * w;
+  temp.set(dst.subarray(from, from + size * w));
+  if (w === 2) {
+    for (let k = 0; k < size; k++) {
+      const s = (local[k] as number) * 2;
+      const o = from + k * 2;
+      dst[o] = temp[s] as number;
+      dst[o + 1] = temp[s + 1] as number;
+    }
+    return;
+  }
+  for (let k = 0; k < size; k++) {
+    const s = (local[k] as number) * w;
+    const o = from + k * w;
+    for (let d = 0; d < w; d++) dst[o + d] = temp[s + d] as number;
+  }
+}
+
 function applyLocal(
   t: ShuffleTarget,
   temp: { [i: number]: unknown },
@@ -215,7 +279,11 @@ function applyLocal(
 
 /**
  * Rows are moved as raw bits: 4-byte element types (and 8-byte ones, as pairs) through Int32Array
- * views, so the hot loops see one array type whatever the input's element type is.
+ * views, so the hot loops see one array type whatever the input's element type is. Rows of an even
+ * number of float32 values (4 features, say) are moved two values at a time through
+ * Float64Array views, which halves the loads and stores. A double that is a NaN may have its bits
+ * changed by a load or store (the language allows it), so the scatter pass checks every pair it
+ * moves and the target falls back to 32-bit words when any pair is a NaN pattern.
  */
 function bitView(t: ShuffleTarget): ShuffleTarget {
   const { src, dst } = t;
@@ -223,17 +291,41 @@ function bitView(t: ShuffleTarget): ShuffleTarget {
   const s = src as unknown as Uint8Array;
   const d = dst as unknown as Uint8Array;
   const bytes = s.BYTES_PER_ELEMENT;
-  if (s instanceof Int32Array) return t;
-  if ((bytes === 4 || bytes === 8) && s.byteOffset % 4 === 0 && d.byteOffset % 4 === 0) {
-    const k = bytes / 4;
-    return {
-      src: new Int32Array(s.buffer, s.byteOffset, s.length * k),
-      dst: new Int32Array(d.buffer, d.byteOffset, d.length * k),
-      width: t.width * k,
-    };
-  }
-  return t;
+  if ((bytes !== 4 && bytes !== 8) || s.byteOffset % 4 !== 0 || d.byteOffset % 4 !== 0) return t;
+  const k = bytes / 4;
+  const words = s instanceof Int32Array ? s : new Int32Array(s.buffer, s.byteOffset, s.length * k);
+  const narrow: ShuffleTarget =
+    s instanceof Int32Array
+      ? t
+      : {
+          src: words,
+          dst: new Int32Array(d.buffer, d.byteOffset, d.length * k),
+          width: t.width * k,
+        };
+  const w = t.width * k;
+  // Only float32 data: its NaN values (0x7fc00000 as JavaScript writes them) do not pair up to NaN
+  // doubles, whereas negative int32 values or NaN float64 values would send every call to the redo.
+  if (
+    !(src instanceof Float32Array) ||
+    w % 2 !== 0 ||
+    s.byteOffset % 8 !== 0 ||
+    d.byteOffset % 8 !== 0
+  )
+    return narrow;
+  const wide: WideTarget = {
+    src: new Float64Array(s.buffer, s.byteOffset, (s.length * k) / 2),
+    dst: new Float64Array(d.buffer, d.byteOffset, (d.length * k) / 2),
+    width: w / 2,
+    narrow,
+    words,
+  };
+  return wide;
 }
+
+/** Index of the high 32-bit word of a double in memory (1 on little-endian machines). */
+const HI = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 1 : 0;
+/** `((hi & EXP) ^ EXP) - 1` is negative exactly when a double's exponent bits are all ones (NaN, ∞). */
+const EXP = 0x7ff00000;
 
 /** Rows scattered per chunk: their destinations are computed once, then used by every target. */
 const CHUNK = 4096;
@@ -250,7 +342,8 @@ function scatter(
   views: readonly ShuffleTarget[],
   indexOut: Int32Array | null,
   offset: number,
-): void {
+): number[] {
+  const flags = new Int32Array(views.length);
   const cursor = starts.slice(0, starts.length - 1);
   for (let b = 0; b < cursor.length; b++) cursor[b] = (cursor[b] as number) + offset;
   const pos = new Int32Array(Math.min(m, CHUNK));
@@ -270,14 +363,61 @@ function scatter(
       if (sel) for (let k = 0; k < len; k++) indexOut[pos[k] as number] = sel[from + k] as number;
       else for (let k = 0; k < len; k++) indexOut[pos[k] as number] = from + k;
     }
-    for (const t of views) {
-      if (t.src instanceof Int32Array && t.dst instanceof Int32Array) {
+    for (let ti = 0; ti < views.length; ti++) {
+      const t = views[ti] as ShuffleTarget;
+      if (t.src instanceof Float64Array && t.dst instanceof Float64Array) {
+        const wt = t as WideTarget;
+        flags[ti] =
+          (flags[ti] as number) | moveF64(wt.src, wt.dst, wt.words, t.width, pos, len, sel, from);
+      } else if (t.src instanceof Int32Array && t.dst instanceof Int32Array) {
         moveI32(t.src, t.dst, t.width, pos, len, sel, from);
       } else {
         moveRows(t, pos, len, sel, from);
       }
     }
   }
+  const nanPairs: number[] = [];
+  for (let ti = 0; ti < views.length; ti++) if (flags[ti] === 1) nanPairs.push(ti);
+  return nanPairs;
+}
+
+/**
+ * `moveI32` for rows of `w` doubles. Returns 1 when a moved double was a
+ * NaN pattern (its high word, read from `words`, has every exponent bit set), else 0; infinities
+ * are flagged too, which only costs a redo.
+ */
+function moveF64(
+  src: Float64Array,
+  dst: Float64Array,
+  words: Int32Array,
+  w: number,
+  pos: Int32Array,
+  len: number,
+  sel: Int32Array | null,
+  from: number,
+): number {
+  let flag = 0;
+  if (w === 2) {
+    for (let k = 0; k < len; k++) {
+      const r = (sel ? (sel[from + k] as number) : from + k) * 2;
+      const o = (pos[k] as number) * 2;
+      dst[o] = src[r] as number;
+      dst[o + 1] = src[r + 1] as number;
+      const h = r * 2 + HI;
+      flag |=
+        ((((words[h] as number) & EXP) ^ EXP) - 1) | ((((words[h + 2] as number) & EXP) ^ EXP) - 1);
+    }
+    return flag < 0 ? 1 : 0;
+  }
+  for (let k = 0; k < len; k++) {
+    const r = (sel ? (sel[from + k] as number) : from + k) * w;
+    const o = (pos[k] as number) * w;
+    for (let d = 0; d < w; d++) {
+      dst[o + d] = src[r + d] as number;
+      flag |= (((words[(r + d) * 2 + HI] as number) & EXP) ^ EXP) - 1;
+    }
+  }
+  return flag < 0 ? 1 : 0;
 }
 
 function moveI32(
