@@ -47,7 +47,7 @@ function run(kind: FeatureKind, rounds: number): { wall: number; cpu: number } {
 }
 
 const fmt = (v: number) => Math.round(v).toLocaleString("en-US");
-for (const kind of ["grid5x5", "easypr120"] as const) {
+for (const kind of ["grid5x5", "easypr120", "grid5x5-deskew"] as const) {
   run(kind, 3); // warm-up
   const runs = [run(kind, 10), run(kind, 10), run(kind, 10)];
   const wall = Math.max(...runs.map((r) => r.wall));

@@ -1,6 +1,8 @@
 // Reproducible training of the two shipped models (models/*.safetensors):
 //   npm run train-models -w @trainkit/plate-bp
 // Digits: 5x5 grid features, 25 -> 64 (tanh) -> 10, trained on mild + heavy distortions.
+// Digits (deskew): the same 25 grid numbers after lighting flattening, a 3x3 mean filter and a
+// moment deskew ("grid5x5-deskew"), 25 -> 64 (tanh) -> 10, same data.
 // Alphanumerics: EasyPR 120-d features, 120 -> 96 (tanh) -> 34, trained on mild + some heavy distortions.
 // Both train only on TRAIN_FONT_FILES; the test fonts are never seen. cpu backend, fixed seeds.
 import { fileURLToPath } from "node:url";
@@ -17,7 +19,7 @@ import { concat } from "./datasets.js";
 import { loadFonts, TRAIN_FONT_FILES } from "./fonts.js";
 
 await tf.setBackend("cpu");
-// `--only digits` or `--only alphanumerics` retrains one of the two
+// `--only digits`, `--only digits-deskew` or `--only alphanumerics` retrains one of them
 const only = process.argv.includes("--only")
   ? process.argv[process.argv.indexOf("--only") + 1]
   : undefined;
@@ -31,7 +33,11 @@ const log =
       `${name} epoch ${l.epoch + 1}: loss ${l.loss.toFixed(4)} train ${(100 * l.trainAccuracy).toFixed(2)}% val ${(100 * (l.validationAccuracy ?? 0)).toFixed(2)}%`,
     );
 
-if (only !== "alphanumerics") {
+for (const [name, features, file] of [
+  ["digits", "grid5x5", "digits-grid5x5.safetensors"],
+  ["digits-deskew", "grid5x5-deskew", "digits-grid5x5-deskew.safetensors"],
+] as const) {
+  if (only !== undefined && only !== name) continue;
   const t0 = Date.now();
   const mild = generateCharacterDataset({
     fonts,
@@ -39,6 +45,7 @@ if (only !== "alphanumerics") {
     samplesPerClass: 1500,
     augment: "mild",
     seed: 11,
+    features,
   });
   const heavy = generateCharacterDataset({
     fonts,
@@ -46,12 +53,13 @@ if (only !== "alphanumerics") {
     samplesPerClass: 1500,
     augment: "heavy",
     seed: 12,
+    features,
   });
   const d = concat([mild, heavy]);
   const { classifier, history } = await trainPlateModel({
     ...d,
     labels: DIGITS,
-    features: "grid5x5",
+    features,
     hiddenUnits: 64,
     epochs: 30,
     batchSize: 128,
@@ -59,17 +67,17 @@ if (only !== "alphanumerics") {
     warmupEpochs: 1,
     seed: 1,
     validationSplit: 0.1,
-    onEpochEnd: log("digits"),
+    onEpochEnd: log(name),
   });
-  await savePlateModel(out("digits-grid5x5.safetensors"), classifier, {
+  await savePlateModel(out(file), classifier, {
     trained_by: "packages/plate-bp/scripts/train-default-models.ts",
     fonts: fontNames,
     data: "1500 mild + 1500 heavy per class, seeds 11/12",
     validation_accuracy: String(history.at(-1)?.validationAccuracy),
   });
-  console.log(`digits done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  console.log(`${name} done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }
-if (only !== "digits") {
+if (only === undefined || only === "alphanumerics") {
   const t0 = Date.now();
   const common = { fonts, charset: PLATE_ALPHANUMERICS, features: "easypr120" } as const;
   const mild = generateCharacterDataset({

@@ -9,10 +9,11 @@ import {
 } from "./plate-classifier.js";
 
 /** The pretrained models shipped in the package's `models/` folder. */
-export type DefaultModelName = "digits" | "alphanumerics";
+export type DefaultModelName = "digits" | "digits-deskew" | "alphanumerics";
 
 const FILES: Record<DefaultModelName, string> = {
   digits: "digits-grid5x5.safetensors",
+  "digits-deskew": "digits-grid5x5-deskew.safetensors",
   alphanumerics: "alphanumerics-easypr120.safetensors",
 };
 
@@ -22,7 +23,7 @@ export function defaultModelPath(name: DefaultModelName = "digits"): string {
   if (!file) {
     throw new PlateBpError(
       "INVALID_OPTION",
-      `no shipped model named ${JSON.stringify(name)}; use "digits" or "alphanumerics"`,
+      `no shipped model named ${JSON.stringify(name)}; use "digits", "digits-deskew" or "alphanumerics"`,
     );
   }
   return fileURLToPath(new URL(`../models/${file}`, import.meta.url));
@@ -31,8 +32,10 @@ export function defaultModelPath(name: DefaultModelName = "digits"): string {
 const cache = new Map<DefaultModelName, PlateClassifier>();
 
 /**
- * The shipped pretrained model: `"digits"` (25 grid features → 10 classes) or
- * `"alphanumerics"` (120 EasyPR features → the 34 plate characters). Loaded once, then cached.
+ * The shipped pretrained model: `"digits"` (25 grid features → 10 classes), `"digits-deskew"`
+ * (the same 25 grid features after lighting flattening, smoothing and moment deskew → 10 classes;
+ * for heavily distorted input) or `"alphanumerics"` (120 EasyPR features → the 34 plate
+ * characters). Loaded once, then cached.
  */
 export function loadDefaultModel(name: DefaultModelName = "digits"): PlateClassifier {
   let m = cache.get(name);

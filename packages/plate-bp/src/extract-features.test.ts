@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { PlateBpError } from "./errors.js";
 import { extractFeatures, featureLength } from "./extract-features.js";
+import { argmax } from "./one-hot.js";
 
 // a dark 5-tall, 3-wide "C" at rows 2..6, cols 3..5 of a white 10x9 RGB image
 const C = [
@@ -46,7 +47,9 @@ describe("extractFeatures", () => {
     expect(() => extractFeatures(rgbImage(true), { features: "hog" as never })).toThrow(
       PlateBpError,
     );
-    expect(() => featureLength("hog" as never)).toThrow(/"grid5x5", "easypr120", got "hog"/);
+    expect(() => featureLength("hog" as never)).toThrow(
+      /"grid5x5", "easypr120", "grid5x5-deskew", got "hog"/,
+    );
   });
 });
 
@@ -67,6 +70,52 @@ describe("extractFeatures fused path", () => {
       expect(Array.from(extractFeatures(img, { features: "easypr120" }))).toEqual(
         Array.from(easyprFeatures(crop)),
       );
+    }
+  });
+});
+
+describe('extractFeatures "grid5x5-deskew"', () => {
+  it("equals flattenLighting -> boxBlur3 -> binarize -> deskew -> crop -> 5x5 grid", async () => {
+    const { binarize } = await import("./binarize.js");
+    const { boxBlur3 } = await import("./box-blur.js");
+    const { cropToBoundingBox } = await import("./crop-to-bounding-box.js");
+    const { deskew } = await import("./deskew.js");
+    const { flattenLighting } = await import("./flatten-lighting.js");
+    const { slidingWindowFeatures } = await import("./sliding-window-features.js");
+    const { renderCharacter } = await import("./render-character.js");
+    const { barlow } = await import("../test/fonts.js");
+    expect(featureLength("grid5x5-deskew")).toBe(25);
+    for (let i = 0; i < 10; i++) {
+      const img = renderCharacter(barlow, "1478"[i % 4] as string, { augment: "heavy", seed: i });
+      const steps = slidingWindowFeatures(
+        cropToBoundingBox(deskew(binarize(boxBlur3(flattenLighting(img))))),
+      );
+      expect(Array.from(extractFeatures(img, { features: "grid5x5-deskew" }))).toEqual(
+        Array.from(steps),
+      );
+    }
+  });
+
+  it("turns a slanted bar into one vertical band of the grid", () => {
+    // a 2-pixel-wide dark bar on white, slanted one pixel per two rows
+    const w = 20;
+    const h = 20;
+    const data = new Uint8Array(w * h).fill(255);
+    for (let y = 2; y < 18; y++) {
+      const x = 5 + Math.floor(y / 2);
+      data[y * w + x] = 0;
+      data[y * w + x + 1] = 0;
+    }
+    const peakColumn = (f: Float32Array, r: number) => argmax(f.subarray(r * 5, r * 5 + 5));
+    const plain = extractFeatures({ width: w, height: h, data });
+    const straight = extractFeatures({ width: w, height: h, data }, { features: "grid5x5-deskew" });
+    // classic features: the ink walks from column 1 (top row) to column 3 (bottom row)
+    expect([0, 4].map((r) => peakColumn(plain, r))).toEqual([1, 3]);
+    // deskewed: the same column in every row, the outer columns empty
+    expect([0, 1, 2, 3, 4].map((r) => peakColumn(straight, r))).toEqual([2, 2, 2, 2, 2]);
+    for (let r = 0; r < 5; r++) {
+      expect(straight[r * 5]).toBe(0);
+      expect(straight[r * 5 + 4]).toBe(0);
     }
   });
 });

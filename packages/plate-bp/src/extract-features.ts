@@ -1,19 +1,28 @@
 import { binarize, binarizeDecision, type Polarity } from "./binarize.js";
+import { boxBlur3 } from "./box-blur.js";
+import { deskew } from "./deskew.js";
 import { easyprFeatures, easyprOfRegion } from "./easypr-features.js";
 import { PlateBpError } from "./errors.js";
+import { flattenLighting } from "./flatten-lighting.js";
 import type { BinaryImage, GrayImage, RasterImage } from "./image-types.js";
 import { gridOfRegion, slidingWindowFeatures } from "./sliding-window-features.js";
 import { toGrayscale } from "./to-grayscale.js";
 
-/** `"grid5x5"`: 25 white-pixel ratios; `"easypr120"`: two projections + a 10x10 grid (120). */
-export type FeatureKind = "grid5x5" | "easypr120";
+/**
+ * - `"grid5x5"`: 25 white-pixel ratios (the classic pipeline);
+ * - `"easypr120"`: two projections + a 10x10 grid (120);
+ * - `"grid5x5-deskew"`: the same 25 ratios after normalising the character: the lighting
+ *   gradient removed ({@link flattenLighting}), a 3×3 mean filter before Otsu ({@link boxBlur3}),
+ *   and the slant removed by image moments ({@link deskew}). For heavily distorted input.
+ */
+export type FeatureKind = "grid5x5" | "easypr120" | "grid5x5-deskew";
 
-export const FEATURE_KINDS: readonly FeatureKind[] = ["grid5x5", "easypr120"];
+export const FEATURE_KINDS: readonly FeatureKind[] = ["grid5x5", "easypr120", "grid5x5-deskew"];
 
 /** Length of the feature vector of each kind. */
 export function featureLength(kind: FeatureKind): number {
   checkKind(kind);
-  return kind === "grid5x5" ? 25 : 120;
+  return kind === "easypr120" ? 120 : 25;
 }
 
 export interface ExtractFeaturesOptions {
@@ -53,6 +62,13 @@ export function extractFeatures(
   const kind = options.features ?? "grid5x5";
   checkKind(kind);
   const gray = isGray(image) ? image : toGrayscale(image);
+  if (kind === "grid5x5-deskew") {
+    const bin = binarize(boxBlur3(flattenLighting(gray)), {
+      threshold: options.threshold ?? "otsu",
+      polarity: options.polarity ?? "auto",
+    });
+    return binaryFeatures(bin, kind, options.keepAspect ?? true, options.noCrop ?? false);
+  }
   if (options.noCrop) {
     const bin = binarize(gray, {
       threshold: options.threshold ?? "otsu",
@@ -77,14 +93,20 @@ export function extractFeatures(
   );
 }
 
-/** Features of an already binarised character (1 = character): crop to its box, then features. */
+/**
+ * Features of an already binarised character (1 = character): crop to its box, then features.
+ * For `"grid5x5-deskew"` the binary image is deskewed first.
+ */
 export function binaryFeatures(
   image: BinaryImage,
   kind: FeatureKind = "grid5x5",
   keepAspect = true,
+  noCrop = false,
 ): Float32Array {
   checkKind(kind);
-  return regionFeatures(image.data, image.width, image.height, 0, 0, kind, keepAspect);
+  const img = kind === "grid5x5-deskew" ? deskew(image) : image;
+  if (noCrop) return kind === "easypr120" ? easyprFeatures(img, 10) : slidingWindowFeatures(img);
+  return regionFeatures(img.data, img.width, img.height, 0, 0, kind, keepAspect);
 }
 
 /** Crop (virtually) to the box of the pixels with `(v > t) XOR inv`, then compute the features. */
@@ -115,7 +137,7 @@ function regionFeatures(
     if (last > x1) x1 = last;
   }
   // no character: the features of one background pixel (all zeros)
-  if (x1 < 0) return new Float32Array(kind === "grid5x5" ? 25 : 120);
+  if (x1 < 0) return new Float32Array(kind === "easypr120" ? 120 : 25);
   const bw = x1 - x0 + 1;
   const bh = y1 - y0 + 1;
   const side = Math.max(bw, bh);

@@ -5,6 +5,7 @@ export {
   type AugmentationRanges,
 } from "./augmentation.js";
 export { type BinarizeOptions, type BinarizeResult, binarize, type Polarity } from "./binarize.js";
+export { boxBlur3 } from "./box-blur.js";
 export {
   type CharacterDataset,
   type CharacterDatasetOptions,
@@ -25,6 +26,7 @@ export {
   defaultModelPath,
   loadDefaultModel,
 } from "./default-model.js";
+export { type DeskewResult, deskew } from "./deskew.js";
 export { easyprFeatures } from "./easypr-features.js";
 export {
   ImageDecodeError,
@@ -40,6 +42,7 @@ export {
   type FeatureKind,
   featureLength,
 } from "./extract-features.js";
+export { flattenLighting } from "./flatten-lighting.js";
 export { type GlyphFont, loadFont } from "./glyph-font.js";
 export type { BinaryImage, GrayImage, RasterImage } from "./image-types.js";
 export {

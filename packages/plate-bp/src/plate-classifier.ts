@@ -44,7 +44,9 @@ export function validateClassifier(m: PlateClassifier): PlateClassifier {
   if (labels.length < 2)
     fail(`labels must hold at least 2 characters, got ${JSON.stringify(m.labels)}`);
   if (!FEATURE_KINDS.includes(m.features))
-    fail(`features must be "grid5x5" or "easypr120", got ${JSON.stringify(m.features)}`);
+    fail(
+      `features must be one of ${FEATURE_KINDS.map((k) => `"${k}"`).join(", ")}, got ${JSON.stringify(m.features)}`,
+    );
   if (!HIDDEN_ACTIVATIONS.includes(m.activation))
     fail(`activation must be tanh, relu or sigmoid, got ${JSON.stringify(m.activation)}`);
   if (m.inputSize !== featureLength(m.features))

@@ -21,9 +21,16 @@ describe("shipped models", () => {
       120,
       34,
     ]);
+    const k = loadDefaultModel("digits-deskew");
+    expect([k.labels, k.features, k.inputSize, k.b2.length]).toEqual([
+      DIGITS,
+      "grid5x5-deskew",
+      25,
+      10,
+    ]);
     expect(defaultModelPath("digits")).toMatch(/models[/\\]digits-grid5x5\.safetensors$/);
     expect(() => defaultModelPath("letters" as never)).toThrow(
-      /no shipped model named "letters"; use "digits" or "alphanumerics"/,
+      /no shipped model named "letters"; use "digits", "digits-deskew" or "alphanumerics"/,
     );
   });
 
@@ -55,6 +62,16 @@ describe("shipped models", () => {
     );
     expect(one.label).toBe("4");
     expect(one.confidence).toBeGreaterThan(0.5);
+  });
+
+  it("reads heavily distorted digits of an unseen font with the digits-deskew model", () => {
+    const k = loadDefaultModel("digits-deskew");
+    const imgs = [...DIGITS.repeat(3)].map((d, i) =>
+      renderCharacter(barlow, d, { augment: "heavy", seed: 300 + i }),
+    );
+    const got = classifyImages(imgs, k).map((c) => c.label);
+    const ok = got.filter((l, i) => l === DIGITS[i % 10]).length;
+    expect(ok).toBeGreaterThanOrEqual(28);
   });
 
   it("classifies the 34 plate characters with the alphanumeric model", () => {

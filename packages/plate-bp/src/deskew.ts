@@ -1,0 +1,51 @@
+import type { BinaryImage } from "./image-types.js";
+import { checkDims } from "./internal/validate.js";
+
+export interface DeskewResult extends BinaryImage {
+  /** The horizontal shear that was removed: `μ11 / μ02` of the foreground (0 when undefined). */
+  readonly skew: number;
+}
+
+/**
+ * Moment-based deskew of a binary character: with the foreground's centroid (cx, cy) and central
+ * moments `μ11 = Σ(x−cx)(y−cy)`, `μ02 = Σ(y−cy)²`, the slant is `s = μ11 / μ02`; the output
+ * pixel (x, y) takes the input pixel (x + s·(y − cy), y) (nearest), which makes `μ11` about 0.
+ * The image is widened by `ceil(|s|·h/2) + 1` columns on each side so nothing is cut off.
+ */
+export function deskew(image: BinaryImage): DeskewResult {
+  checkDims("deskew", image);
+  const { width: w, height: h, data } = image;
+  let m = 0;
+  let sx = 0;
+  let sy = 0;
+  let sxy = 0;
+  let syy = 0;
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    for (let x = 0; x < w; x++) {
+      if (data[row + x] === 0) continue;
+      m++;
+      sx += x;
+      sy += y;
+      sxy += x * y;
+      syy += y * y;
+    }
+  }
+  const cy = m > 0 ? sy / m : 0;
+  const mu11 = m > 0 ? sxy - (sx * sy) / m : 0;
+  const mu02 = m > 0 ? syy - (sy * sy) / m : 0;
+  const skew = mu02 > 1e-9 ? mu11 / mu02 : 0;
+  const pad = Math.ceil((Math.abs(skew) * h) / 2) + 1;
+  const W = w + 2 * pad;
+  const out = new Uint8Array(W * h);
+  for (let y = 0; y < h; y++) {
+    const shift = skew * (y - cy) - pad;
+    const row = y * w;
+    const orow = y * W;
+    for (let x = 0; x < W; x++) {
+      const xs = Math.round(x + shift);
+      if (xs >= 0 && xs < w) out[orow + x] = data[row + xs] as number;
+    }
+  }
+  return { width: W, height: h, data: out, skew };
+}

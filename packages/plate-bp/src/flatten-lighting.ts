@@ -1,0 +1,71 @@
+import type { GrayImage } from "./image-types.js";
+import { checkDims } from "./internal/validate.js";
+
+/**
+ * Remove a linear lighting gradient: fit the plane `a + b·x + c·y` by least squares to the
+ * pixels of a `ring`-pixel border (the background of a cropped character), subtract it and add
+ * back its mean level `a` (clamped to 0..255). A global threshold then sees the same background
+ * level everywhere, which Otsu needs when the light falls off across a low-contrast glyph.
+ */
+export function flattenLighting(image: GrayImage, ring = 2): GrayImage {
+  checkDims("flattenLighting", image);
+  const { width: w, height: h, data } = image;
+  const r = Math.max(1, Math.min(ring, Math.floor(w / 2), Math.floor(h / 2)));
+  // centred coordinates make the normal equations well conditioned
+  const mx = (w - 1) / 2;
+  const my = (h - 1) / 2;
+  let n = 0;
+  let sx = 0;
+  let sy = 0;
+  let sxx = 0;
+  let syy = 0;
+  let sxy = 0;
+  let sv = 0;
+  let sxv = 0;
+  let syv = 0;
+  for (let y = 0; y < h; y++) {
+    const inner = y >= r && y < h - r;
+    const Y = y - my;
+    for (let x = 0; x < w; x += inner && x === r - 1 ? w - 2 * r + 1 : 1) {
+      const v = data[y * w + x] as number;
+      const X = x - mx;
+      n++;
+      sx += X;
+      sy += Y;
+      sxx += X * X;
+      syy += Y * Y;
+      sxy += X * Y;
+      sv += v;
+      sxv += X * v;
+      syv += Y * v;
+    }
+  }
+  // solve [[n sx sy] [sx sxx sxy] [sy sxy syy]] [a b c] = [sv sxv syv] by Cramer's rule
+  const det3 = (
+    a: number,
+    b: number,
+    c: number,
+    d: number,
+    e: number,
+    f: number,
+    g: number,
+    hh: number,
+    i: number,
+  ) => a * (e * i - f * hh) - b * (d * i - f * g) + c * (d * hh - e * g);
+  const D = det3(n, sx, sy, sx, sxx, sxy, sy, sxy, syy);
+  const out = new Uint8Array(w * h);
+  if (!(Math.abs(D) > 1e-9)) {
+    out.set(data);
+    return { width: w, height: h, data: out };
+  }
+  const b = det3(n, sv, sy, sx, sxv, sxy, sy, syv, syy) / D;
+  const c = det3(n, sx, sv, sx, sxx, sxv, sy, sxy, syv) / D;
+  for (let y = 0; y < h; y++) {
+    const base = c * (y - my) + b * -mx;
+    for (let x = 0; x < w; x++) {
+      const v = (data[y * w + x] as number) - (base + b * x);
+      out[y * w + x] = v < 0 ? 0 : v > 255 ? 255 : Math.round(v);
+    }
+  }
+  return { width: w, height: h, data: out };
+}
