@@ -9,29 +9,52 @@ import { checkDims } from "./internal/validate.js";
 export function boxBlur3(image: GrayImage): GrayImage {
   checkDims("boxBlur3", image);
   const { width: w, height: h, data } = image;
-  // horizontal sums and counts, then vertical
+  // horizontal 3-sums (2-sums at the ends), then vertical; each sum divided by its pixel count
   const hs = new Uint16Array(w * h);
-  const hc = new Uint8Array(w);
-  for (let x = 0; x < w; x++) hc[x] = 1 + (x > 0 ? 1 : 0) + (x < w - 1 ? 1 : 0);
   for (let y = 0; y < h; y++) {
     const row = y * w;
-    for (let x = 0; x < w; x++) {
-      let s = data[row + x] as number;
-      if (x > 0) s += data[row + x - 1] as number;
-      if (x < w - 1) s += data[row + x + 1] as number;
-      hs[row + x] = s;
+    if (w === 1) {
+      hs[row] = data[row] as number;
+      continue;
     }
+    hs[row] = (data[row] as number) + (data[row + 1] as number);
+    for (let x = 1; x < w - 1; x++)
+      hs[row + x] =
+        (data[row + x - 1] as number) + (data[row + x] as number) + (data[row + x + 1] as number);
+    hs[row + w - 1] = (data[row + w - 2] as number) + (data[row + w - 1] as number);
   }
   const out = new Uint8Array(w * h);
+  const hc = (x: number) => 1 + (x > 0 ? 1 : 0) + (x < w - 1 ? 1 : 0);
   for (let y = 0; y < h; y++) {
     const vc = 1 + (y > 0 ? 1 : 0) + (y < h - 1 ? 1 : 0);
     const row = y * w;
+    const up = y > 0 ? row - w : row;
+    const down = y < h - 1 ? row + w : row;
+    const useUp = y > 0 ? 1 : 0;
+    const useDown = y < h - 1 ? 1 : 0;
+    const edge0 = roundedQuotients(vc * hc(0));
+    const mid = roundedQuotients(vc * hc(1));
+    const edge1 = roundedQuotients(vc * hc(w - 1));
     for (let x = 0; x < w; x++) {
-      let s = hs[row + x] as number;
-      if (y > 0) s += hs[row - w + x] as number;
-      if (y < h - 1) s += hs[row + w + x] as number;
-      out[row + x] = Math.round(s / (vc * (hc[x] as number)));
+      const s =
+        (hs[row + x] as number) +
+        useUp * (hs[up + x] as number) +
+        useDown * (hs[down + x] as number);
+      const t = x === 0 ? edge0 : x === w - 1 ? edge1 : mid;
+      out[row + x] = t[s] as number;
     }
   }
   return { width: w, height: h, data: out };
+}
+
+// round(s / n) for every sum s of n gray levels (n = 1..9), built once per n
+const quotients: Uint8Array[] = [];
+function roundedQuotients(n: number): Uint8Array {
+  let t = quotients[n];
+  if (t === undefined) {
+    t = new Uint8Array(255 * n + 1);
+    for (let s = 0; s < t.length; s++) t[s] = Math.round(s / n);
+    quotients[n] = t;
+  }
+  return t;
 }

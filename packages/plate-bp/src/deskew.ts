@@ -39,13 +39,12 @@ export function deskew(image: BinaryImage): DeskewResult {
   const W = w + 2 * pad;
   const out = new Uint8Array(W * h);
   for (let y = 0; y < h; y++) {
-    const shift = skew * (y - cy) - pad;
-    const row = y * w;
-    const orow = y * W;
-    for (let x = 0; x < W; x++) {
-      const xs = Math.round(x + shift);
-      if (xs >= 0 && xs < w) out[orow + x] = data[row + xs] as number;
-    }
+    // output x takes input x + k with k = round(skew·(y − cy)) − pad (integer x: the rounding of
+    // x + shift is x + round(shift)), so each row is one shifted copy
+    const k = Math.round(skew * (y - cy)) - pad;
+    const x0 = Math.max(0, -k);
+    const x1 = Math.min(W, w - k);
+    if (x1 > x0) out.set(data.subarray(y * w + x0 + k, y * w + x1 + k), y * W + x0);
   }
   return { width: W, height: h, data: out, skew };
 }

@@ -61,10 +61,13 @@ export function flattenLighting(image: GrayImage, ring = 2): GrayImage {
   const b = det3(n, sv, sy, sx, sxv, sxy, sy, syv, syy) / D;
   const c = det3(n, sx, sv, sx, sxx, sxv, sy, sxy, syv) / D;
   for (let y = 0; y < h; y++) {
-    const base = c * (y - my) + b * -mx;
+    // + 0.5 then truncation = Math.round for the non-negative values that are kept
+    let v = 0.5 - (c * (y - my) - b * mx);
+    const row = y * w;
     for (let x = 0; x < w; x++) {
-      const v = (data[y * w + x] as number) - (base + b * x);
-      out[y * w + x] = v < 0 ? 0 : v > 255 ? 255 : Math.round(v);
+      const u = (data[row + x] as number) + v;
+      out[row + x] = u < 1 ? 0 : u >= 255 ? 255 : u | 0;
+      v -= b;
     }
   }
   return { width: w, height: h, data: out };

@@ -34,6 +34,8 @@ describe("examples/quickstart.ts (the README example)", () => {
     log.mockRestore();
     expect(lines[0]).toMatch(/3\.png: 3 \(\d+\.\d%\)/);
     expect(lines[1]).toMatch(/7\.png: 7 \(/);
+    expect(lines[2]).toMatch(/3\.png \(deskew model\): 3$/);
+    expect(lines[3]).toMatch(/7\.png \(deskew model\): 7$/);
     expect(texts).toEqual(["AK52T07"]);
   });
 });
