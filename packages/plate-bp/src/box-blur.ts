@@ -35,14 +35,19 @@ export function boxBlur3(image: GrayImage): GrayImage {
     const edge0 = roundedQuotients(vc * hc(0));
     const mid = roundedQuotients(vc * hc(1));
     const edge1 = roundedQuotients(vc * hc(w - 1));
-    for (let x = 0; x < w; x++) {
-      const s =
-        (hs[row + x] as number) +
-        useUp * (hs[up + x] as number) +
-        useDown * (hs[down + x] as number);
-      const t = x === 0 ? edge0 : x === w - 1 ? edge1 : mid;
-      out[row + x] = t[s] as number;
+    const sum = (x: number) =>
+      (hs[row + x] as number) + useUp * (hs[up + x] as number) + useDown * (hs[down + x] as number);
+    out[row] = edge0[sum(0)] as number;
+    if (w === 1) continue;
+    if (useUp === 1 && useDown === 1) {
+      for (let x = 1; x < w - 1; x++)
+        out[row + x] = mid[
+          (hs[row + x] as number) + (hs[up + x] as number) + (hs[down + x] as number)
+        ] as number;
+    } else {
+      for (let x = 1; x < w - 1; x++) out[row + x] = mid[sum(x)] as number;
     }
+    out[row + w - 1] = edge1[sum(w - 1)] as number;
   }
   return { width: w, height: h, data: out };
 }

@@ -14,22 +14,41 @@ export interface DeskewResult extends BinaryImage {
  */
 export function deskew(image: BinaryImage): DeskewResult {
   checkDims("deskew", image);
-  const { width: w, height: h, data } = image;
+  return deskewThresholded(image.data, image.width, image.height, 0, 0);
+}
+
+/**
+ * @internal {@link deskew} of the binary image `(v > t) XOR inv` of `data`, thresholded on the
+ * fly (t = 0, inv = 0 for a binary image). The output holds 0 and 1.
+ */
+export function deskewThresholded(
+  data: Uint8Array,
+  w: number,
+  h: number,
+  t: number,
+  inv: number,
+): DeskewResult {
   let m = 0;
   let sx = 0;
   let sy = 0;
   let sxy = 0;
   let syy = 0;
+  const bin = new Uint8Array(w * h);
   for (let y = 0; y < h; y++) {
     const row = y * w;
+    let rm = 0;
+    let rx = 0;
     for (let x = 0; x < w; x++) {
-      if (data[row + x] === 0) continue;
-      m++;
-      sx += x;
-      sy += y;
-      sxy += x * y;
-      syy += y * y;
+      const b = ((data[row + x] as number) > t ? 1 : 0) ^ inv;
+      bin[row + x] = b;
+      rm += b;
+      rx += b * x;
     }
+    m += rm;
+    sx += rx;
+    sy += rm * y;
+    sxy += rx * y;
+    syy += rm * y * y;
   }
   const cy = m > 0 ? sy / m : 0;
   const mu11 = m > 0 ? sxy - (sx * sy) / m : 0;
@@ -44,7 +63,7 @@ export function deskew(image: BinaryImage): DeskewResult {
     const k = Math.round(skew * (y - cy)) - pad;
     const x0 = Math.max(0, -k);
     const x1 = Math.min(W, w - k);
-    if (x1 > x0) out.set(data.subarray(y * w + x0 + k, y * w + x1 + k), y * W + x0);
+    if (x1 > x0) out.set(bin.subarray(y * w + x0 + k, y * w + x1 + k), y * W + x0);
   }
   return { width: W, height: h, data: out, skew };
 }

@@ -1,6 +1,6 @@
 import { binarize, binarizeDecision, type Polarity } from "./binarize.js";
 import { boxBlur3 } from "./box-blur.js";
-import { deskew } from "./deskew.js";
+import { deskew, deskewThresholded } from "./deskew.js";
 import { easyprFeatures, easyprOfRegion } from "./easypr-features.js";
 import { PlateBpError } from "./errors.js";
 import { flattenLighting } from "./flatten-lighting.js";
@@ -63,11 +63,18 @@ export function extractFeatures(
   checkKind(kind);
   const gray = isGray(image) ? image : toGrayscale(image);
   if (kind === "grid5x5-deskew") {
-    const bin = binarize(boxBlur3(flattenLighting(gray)), {
-      threshold: options.threshold ?? "otsu",
-      polarity: options.polarity ?? "auto",
-    });
-    return binaryFeatures(bin, kind, options.keepAspect ?? true, options.noCrop ?? false);
+    // = binarize -> deskew -> crop -> grid, thresholding inside the deskew pass
+    const smooth = boxBlur3(flattenLighting(gray));
+    const d = binarizeDecision(smooth, options.threshold ?? "otsu", options.polarity ?? "auto");
+    const img = deskewThresholded(
+      smooth.data,
+      smooth.width,
+      smooth.height,
+      d.threshold,
+      d.inverted ? 1 : 0,
+    );
+    if (options.noCrop) return slidingWindowFeatures(img);
+    return regionFeatures(img.data, img.width, img.height, 0, 0, kind, options.keepAspect ?? true);
   }
   if (options.noCrop) {
     const bin = binarize(gray, {
