@@ -7,13 +7,12 @@ export interface ShuffleTarget {
   readonly width: number;
 }
 
-/** A target moved as 64-bit doubles, with the 32-bit words of its source to check for NaN pairs. */
+/** A target moved as 64-bit doubles, with its 32-bit-word form to fall back on. */
 interface WideTarget extends ShuffleTarget {
   readonly src: Float64Array;
   readonly dst: Float64Array;
   /** The same target as 32-bit words: used instead when the source holds NaN-pattern pairs. */
   readonly narrow: ShuffleTarget;
-  readonly words: Int32Array;
 }
 
 /**
@@ -317,15 +316,9 @@ function bitView(t: ShuffleTarget): ShuffleTarget {
     dst: new Float64Array(d.buffer, d.byteOffset, (d.length * k) / 2),
     width: w / 2,
     narrow,
-    words,
   };
   return wide;
 }
-
-/** Index of the high 32-bit word of a double in memory (1 on little-endian machines). */
-const HI = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 1 : 0;
-/** `((hi & EXP) ^ EXP) - 1` is negative exactly when a double's exponent bits are all ones (NaN, ∞). */
-const EXP = 0x7ff00000;
 
 /** Rows scattered per chunk: their destinations are computed once, then used by every target. */
 const CHUNK = 4096;
@@ -367,8 +360,7 @@ function scatter(
       const t = views[ti] as ShuffleTarget;
       if (t.src instanceof Float64Array && t.dst instanceof Float64Array) {
         const wt = t as WideTarget;
-        flags[ti] =
-          (flags[ti] as number) | moveF64(wt.src, wt.dst, wt.words, t.width, pos, len, sel, from);
+        flags[ti] = (flags[ti] as number) | moveF64(wt.src, wt.dst, t.width, pos, len, sel, from);
       } else if (t.src instanceof Int32Array && t.dst instanceof Int32Array) {
         moveI32(t.src, t.dst, t.width, pos, len, sel, from);
       } else {
@@ -382,42 +374,44 @@ function scatter(
 }
 
 /**
- * `moveI32` for rows of `w` doubles. Returns 1 when a moved double was a
- * NaN pattern (its high word, read from `words`, has every exponent bit set), else 0; infinities
- * are flagged too, which only costs a redo.
+ * `moveI32` for rows of `w` doubles. Returns 1 when a moved value was a NaN (which the engine may
+ * have moved with other bits), else 0. The test is on the value as loaded, so it holds whether or
+ * not the engine rewrites NaN bits.
  */
 function moveF64(
   src: Float64Array,
   dst: Float64Array,
-  words: Int32Array,
   w: number,
   pos: Int32Array,
   len: number,
   sel: Int32Array | null,
   from: number,
 ): number {
-  let flag = 0;
+  let nan = 0;
   if (w === 2) {
     for (let k = 0; k < len; k++) {
       const r = (sel ? (sel[from + k] as number) : from + k) * 2;
       const o = (pos[k] as number) * 2;
-      dst[o] = src[r] as number;
-      dst[o + 1] = src[r + 1] as number;
-      const h = r * 2 + HI;
-      flag |=
-        ((((words[h] as number) & EXP) ^ EXP) - 1) | ((((words[h + 2] as number) & EXP) ^ EXP) - 1);
+      const a = src[r] as number;
+      const b = src[r + 1] as number;
+      dst[o] = a;
+      dst[o + 1] = b;
+      // biome-ignore lint/suspicious/noSelfCompare: x !== x is the NaN test.
+      if (a !== a || b !== b) nan = 1;
     }
-    return flag < 0 ? 1 : 0;
+    return nan;
   }
   for (let k = 0; k < len; k++) {
     const r = (sel ? (sel[from + k] as number) : from + k) * w;
     const o = (pos[k] as number) * w;
     for (let d = 0; d < w; d++) {
-      dst[o + d] = src[r + d] as number;
-      flag |= (((words[(r + d) * 2 + HI] as number) & EXP) ^ EXP) - 1;
+      const a = src[r + d] as number;
+      dst[o + d] = a;
+      // biome-ignore lint/suspicious/noSelfCompare: x !== x is the NaN test.
+      if (a !== a) nan = 1;
     }
   }
-  return flag < 0 ? 1 : 0;
+  return nan;
 }
 
 function moveI32(
