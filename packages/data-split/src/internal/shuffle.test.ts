@@ -54,9 +54,10 @@ describe("permutation (bucketed Fisher–Yates)", () => {
 });
 
 describe("shuffleInto moves every row's exact bits", () => {
-  // Float32 rows of an even width are moved as pairs through a Float64Array view; a pair whose high
-  // word has every exponent bit set (and the pair is not ∞) is a NaN double, whose bits an engine may change, so such data
-  // must fall back to 32-bit moves. Little-endian: word 2k+1 is the high word of pair k.
+  // Float32 rows of an even width are moved as pairs through a Float64Array view; a pair whose
+  // high word has every exponent bit set (and that is not ∞) is a NaN double, whose bits an engine
+  // may change, so such data must fall back to 32-bit moves. Little-endian: word 2k+1 is the high
+  // word of pair k.
   const width = 4;
   /** Low words (even positions) are distinct per row; high words cycle through `high`. */
   function rows(m: number, high: readonly number[]): Float32Array {
