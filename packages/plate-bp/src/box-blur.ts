@@ -8,9 +8,14 @@ import { checkDims } from "./internal/validate.js";
  */
 export function boxBlur3(image: GrayImage): GrayImage {
   checkDims("boxBlur3", image);
+  const n = image.width * image.height;
+  return boxBlur3Into(image, new Uint8Array(n), new Uint16Array(n));
+}
+
+/** @internal {@link boxBlur3} into `out`, with `hs` as scratch (lengths ≥ width·height). */
+export function boxBlur3Into(image: GrayImage, out: Uint8Array, hs: Uint16Array): GrayImage {
   const { width: w, height: h, data } = image;
   // horizontal 3-sums (2-sums at the ends), then vertical; each sum divided by its pixel count
-  const hs = new Uint16Array(w * h);
   for (let y = 0; y < h; y++) {
     const row = y * w;
     if (w === 1) {
@@ -23,7 +28,6 @@ export function boxBlur3(image: GrayImage): GrayImage {
         (data[row + x - 1] as number) + (data[row + x] as number) + (data[row + x + 1] as number);
     hs[row + w - 1] = (data[row + w - 2] as number) + (data[row + w - 1] as number);
   }
-  const out = new Uint8Array(w * h);
   const hc = (x: number) => 1 + (x > 0 ? 1 : 0) + (x < w - 1 ? 1 : 0);
   for (let y = 0; y < h; y++) {
     const vc = 1 + (y > 0 ? 1 : 0) + (y < h - 1 ? 1 : 0);
@@ -49,7 +53,7 @@ export function boxBlur3(image: GrayImage): GrayImage {
     }
     out[row + w - 1] = edge1[sum(w - 1)] as number;
   }
-  return { width: w, height: h, data: out };
+  return { width: w, height: h, data: out.subarray(0, w * h) };
 }
 
 // round(s / n) for every sum s of n gray levels (n = 1..9), built once per n

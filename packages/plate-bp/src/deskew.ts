@@ -27,13 +27,14 @@ export function deskewThresholded(
   h: number,
   t: number,
   inv: number,
+  scratch?: { bin: Uint8Array; out: Uint8Array },
 ): DeskewResult {
   let m = 0;
   let sx = 0;
   let sy = 0;
   let sxy = 0;
   let syy = 0;
-  const bin = new Uint8Array(w * h);
+  const bin = scratch && scratch.bin.length >= w * h ? scratch.bin : new Uint8Array(w * h);
   for (let y = 0; y < h; y++) {
     const row = y * w;
     let rm = 0;
@@ -56,7 +57,11 @@ export function deskewThresholded(
   const skew = mu02 > 1e-9 ? mu11 / mu02 : 0;
   const pad = Math.ceil((Math.abs(skew) * h) / 2) + 1;
   const W = w + 2 * pad;
-  const out = new Uint8Array(W * h);
+  let out: Uint8Array;
+  if (scratch && scratch.out.length >= W * h) {
+    out = scratch.out.subarray(0, W * h);
+    out.fill(0);
+  } else out = new Uint8Array(W * h);
   for (let y = 0; y < h; y++) {
     // output x takes input x + k with k = round(skew·(y − cy)) − pad (integer x: the rounding of
     // x + shift is x + round(shift)), so each row is one shifted copy

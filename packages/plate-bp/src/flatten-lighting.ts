@@ -9,6 +9,11 @@ import { checkDims } from "./internal/validate.js";
  */
 export function flattenLighting(image: GrayImage, ring = 2): GrayImage {
   checkDims("flattenLighting", image);
+  return flattenLightingInto(image, ring, new Uint8Array(image.width * image.height));
+}
+
+/** @internal {@link flattenLighting} written into `out` (length ≥ width·height). */
+export function flattenLightingInto(image: GrayImage, ring: number, out: Uint8Array): GrayImage {
   const { width: w, height: h, data } = image;
   const r = Math.max(1, Math.min(ring, Math.floor(w / 2), Math.floor(h / 2)));
   // centred coordinates make the normal equations well conditioned
@@ -53,10 +58,9 @@ export function flattenLighting(image: GrayImage, ring = 2): GrayImage {
     i: number,
   ) => a * (e * i - f * hh) - b * (d * i - f * g) + c * (d * hh - e * g);
   const D = det3(n, sx, sy, sx, sxx, sxy, sy, sxy, syy);
-  const out = new Uint8Array(w * h);
   if (!(Math.abs(D) > 1e-9)) {
     out.set(data);
-    return { width: w, height: h, data: out };
+    return { width: w, height: h, data: out.subarray(0, w * h) };
   }
   const b = det3(n, sv, sy, sx, sxv, sxy, sy, syv, syy) / D;
   const c = det3(n, sx, sv, sx, sxx, sxv, sy, sxy, syv) / D;
@@ -70,5 +74,5 @@ export function flattenLighting(image: GrayImage, ring = 2): GrayImage {
       v -= b;
     }
   }
-  return { width: w, height: h, data: out };
+  return { width: w, height: h, data: out.subarray(0, w * h) };
 }
