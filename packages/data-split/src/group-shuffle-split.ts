@@ -1,5 +1,4 @@
 import {
-  type CrossValidator,
   checkLengths,
   requireGroups,
   type SampleSource,
@@ -8,29 +7,16 @@ import {
 import { encodeLabels } from "./internal/labels.js";
 import { createRng, randomSeed } from "./internal/rng.js";
 import { permutation } from "./internal/shuffle.js";
-import { resolveSizes, type SizeOption } from "./internal/sizes.js";
-import { type ShuffleSplitOptions, shuffleSplitSettings } from "./shuffle-split.js";
+import { resolveSizes } from "./internal/sizes.js";
+import { BaseShuffleSplit, type ShuffleSplitOptions } from "./shuffle-split.js";
 
 /**
  * scikit-learn's GroupShuffleSplit: random splits of whole groups. `testSize` and `trainSize`
  * count groups, not samples (default testSize 0.2 of the groups). Indices ascending.
  */
-export class GroupShuffleSplit implements CrossValidator {
-  readonly nSplits: number;
-  readonly testSize: SizeOption | undefined;
-  readonly trainSize: SizeOption | undefined;
-  readonly seed: number | undefined;
-
+export class GroupShuffleSplit extends BaseShuffleSplit {
   constructor(options?: ShuffleSplitOptions) {
-    const s = shuffleSplitSettings("GroupShuffleSplit", options, 5);
-    this.nSplits = s.nSplits;
-    this.testSize = s.testSize;
-    this.trainSize = s.trainSize;
-    this.seed = s.seed;
-  }
-
-  getNSplits(): number {
-    return this.nSplits;
+    super("GroupShuffleSplit", options, 5);
   }
 
   *split(x: SampleSource, y?: unknown, groups?: unknown): Generator<SplitIndices> {

@@ -31,18 +31,19 @@ export function shuffleSplitSettings(
   return { nSplits, testSize: o.testSize, trainSize: o.trainSize, seed: o.seed };
 }
 
-/**
- * scikit-learn's ShuffleSplit: nSplits independent random splits (test sets may overlap across
- * splits). Indices come in permutation order: test = perm[0, nTest), train = the next nTrain.
- */
-export class ShuffleSplit implements CrossValidator {
+/** The settings every shuffle splitter shares (checked once, in {@link shuffleSplitSettings}). */
+export abstract class BaseShuffleSplit implements CrossValidator {
   readonly nSplits: number;
   readonly testSize: SizeOption | undefined;
   readonly trainSize: SizeOption | undefined;
   readonly seed: number | undefined;
 
-  constructor(options?: ShuffleSplitOptions) {
-    const s = shuffleSplitSettings("ShuffleSplit", options, 10);
+  protected constructor(
+    where: string,
+    options: ShuffleSplitOptions | undefined,
+    defaultSplits: number,
+  ) {
+    const s = shuffleSplitSettings(where, options, defaultSplits);
     this.nSplits = s.nSplits;
     this.testSize = s.testSize;
     this.trainSize = s.trainSize;
@@ -51,6 +52,18 @@ export class ShuffleSplit implements CrossValidator {
 
   getNSplits(): number {
     return this.nSplits;
+  }
+
+  abstract split(x: SampleSource, y?: unknown, groups?: unknown): Generator<SplitIndices>;
+}
+
+/**
+ * scikit-learn's ShuffleSplit: nSplits independent random splits (test sets may overlap across
+ * splits). Indices come in permutation order: test = perm[0, nTest), train = the next nTrain.
+ */
+export class ShuffleSplit extends BaseShuffleSplit {
+  constructor(options?: ShuffleSplitOptions) {
+    super("ShuffleSplit", options, 10);
   }
 
   *split(x: SampleSource, y?: unknown, groups?: unknown): Generator<SplitIndices> {

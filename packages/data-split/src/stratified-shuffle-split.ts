@@ -1,38 +1,19 @@
-import {
-  type CrossValidator,
-  checkLengths,
-  requireY,
-  type SampleSource,
-  type SplitIndices,
-} from "./internal/cv.js";
+import { checkLengths, requireY, type SampleSource, type SplitIndices } from "./internal/cv.js";
 import { encodeLabels } from "./internal/labels.js";
 import { createRng, randomSeed } from "./internal/rng.js";
 import { permutation } from "./internal/shuffle.js";
-import { resolveSizes, type SizeOption } from "./internal/sizes.js";
+import { resolveSizes } from "./internal/sizes.js";
 import { checkStratifiable, stratifiedSelect } from "./internal/stratify.js";
-import { type ShuffleSplitOptions, shuffleSplitSettings } from "./shuffle-split.js";
+import { BaseShuffleSplit, type ShuffleSplitOptions } from "./shuffle-split.js";
 
 /**
  * scikit-learn's StratifiedShuffleSplit: per split, train gets `approximateMode(classCounts, nTrain)`
  * rows of each class, test `approximateMode(rest, nTest)`, chosen at random; both in random order.
  * 2-D labels (multilabel rows) count each distinct row as one class.
  */
-export class StratifiedShuffleSplit implements CrossValidator {
-  readonly nSplits: number;
-  readonly testSize: SizeOption | undefined;
-  readonly trainSize: SizeOption | undefined;
-  readonly seed: number | undefined;
-
+export class StratifiedShuffleSplit extends BaseShuffleSplit {
   constructor(options?: ShuffleSplitOptions) {
-    const s = shuffleSplitSettings("StratifiedShuffleSplit", options, 10);
-    this.nSplits = s.nSplits;
-    this.testSize = s.testSize;
-    this.trainSize = s.trainSize;
-    this.seed = s.seed;
-  }
-
-  getNSplits(): number {
-    return this.nSplits;
+    super("StratifiedShuffleSplit", options, 10);
   }
 
   *split(x: SampleSource, y?: unknown, groups?: unknown): Generator<SplitIndices> {
