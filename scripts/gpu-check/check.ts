@@ -11,6 +11,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
+import { demoCnn } from "../../packages/backend/bench/demo-cnn.js";
 import {
   type BackendChoice,
   BackendError,
@@ -108,27 +109,6 @@ function fail(name: string, detail: string): void {
 }
 
 // --- the models ---------------------------------------------------------------------------
-
-/** The demo CNN of the issue, Adam 1e-3. */
-function demoCnn(): tfl.Sequential {
-  const model = tfl.sequential({
-    layers: [
-      tfl.layers.conv2d({
-        inputShape: [28, 28, 1],
-        filters: 16,
-        kernelSize: 3,
-        activation: "relu",
-      }),
-      tfl.layers.maxPooling2d({ poolSize: 2 }),
-      tfl.layers.conv2d({ filters: 32, kernelSize: 3, activation: "relu" }),
-      tfl.layers.maxPooling2d({ poolSize: 2 }),
-      tfl.layers.flatten(),
-      tfl.layers.dense({ units: 10, activation: "softmax" }),
-    ],
-  });
-  model.compile({ optimizer: tf.train.adam(1e-3), loss: "categoricalCrossentropy" });
-  return model;
-}
 
 /** The plate-style MLP: 25 features → 64 sigmoid → 10 softmax. */
 function plateMlp(): tfl.Sequential {
