@@ -2,17 +2,21 @@
 
 Run from the package folder with Debian's PyTorch (`apt-get install python3-torch`):
 
-    /usr/bin/python3 scripts/make-torch-fixtures.py
+    /usr/bin/python3 scripts/make-torch-fixtures.py [name ...]   # default: every model
 
 For each model it writes, under fixtures/:
   <name>.safetensors     the model's state_dict (float32; BatchNorm's num_batches_tracked is int64)
   <name>-io.safetensors  "input" (NCHW, as PyTorch consumes it) and "output" (PyTorch's eval() output)
 The `safetensors` module is used when importable; otherwise the same format is written here with
-struct + json (8-byte little-endian header length, JSON header, raw little-endian data).
+struct + json (8-byte little-endian header length, JSON header, raw little-endian data). The two
+writers store the same tensors and metadata in a different byte layout: small-cnn and
+bn-depthwise-cnn were written by the `safetensors` module, the conv-transpose fixtures by the
+struct + json writer.
 """
 import json
 import os
 import struct
+import sys
 
 import torch
 from torch import nn
@@ -58,6 +62,38 @@ class BNDepthwiseCNN(nn.Module):
         x = torch.relu(self.up(x))
         x = self.pool(x)
         return self.head(x.view(x.shape[0], -1))
+
+
+class ConvTransposeDecoder(nn.Module):
+    """conv -> relu -> ConvTranspose2d(k=3, s=2, padding=1, output_padding=1) -> relu
+    -> ConvTranspose2d(k=4, s=2, padding=1), on a 4x3 input (-> 8x6 -> 16x12).
+    The first up-sampling layer is the common decoder layer that tfjs 'same' shifts by one row and
+    column; the second is one that tfjs 'same' reproduces exactly."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(3, 8, 3, padding=1)
+        self.up1 = nn.ConvTranspose2d(8, 4, 3, stride=2, padding=1, output_padding=1)
+        self.up2 = nn.ConvTranspose2d(4, 2, 4, stride=2, padding=1)
+
+    def forward(self, x):
+        x = torch.relu(self.stem(x))
+        x = torch.relu(self.up1(x))
+        return self.up2(x)
+
+
+class ConvTransposeOdd(nn.Module):
+    """ConvTranspose2d(k=3, s=2, padding=1) (odd output 2n-1) -> relu
+    -> ConvTranspose2d(k=2, s=2, padding=0, output_padding=1) (output_padding > padding: the last
+    row and column hold only the bias), on a 3x2 input (-> 5x3 -> 11x7)."""
+
+    def __init__(self):
+        super().__init__()
+        self.up1 = nn.ConvTranspose2d(4, 3, 3, stride=2, padding=1)
+        self.up2 = nn.ConvTranspose2d(3, 2, 2, stride=2, output_padding=1)
+
+    def forward(self, x):
+        return self.up2(torch.relu(self.up1(x)))
 
 
 DTYPES = {torch.float32: "F32", torch.int64: "I64"}
@@ -112,24 +148,40 @@ def export(name, model, input_shape, seed):
     print(f"{name}: {len(state)} tensors, input {list(x.shape)}, output {list(y.shape)} ({writer})")
 
 
-def main():
+def main(names):
+    """Writes the named fixtures (default: all). Each model seeds its own RNG, so one can be
+    rewritten alone with the same bytes of data."""
     os.makedirs(OUT, exist_ok=True)
-    torch.manual_seed(0)
-    export("small-cnn", SmallCNN(), (2, 3, 16, 12), seed=1)
 
-    torch.manual_seed(1)
-    model = BNDepthwiseCNN()
-    g = torch.Generator().manual_seed(2)
-    with torch.no_grad():
-        for bn in (model.bn1, model.bn2):
-            c = bn.num_features
-            bn.weight.copy_(1 + 0.2 * torch.randn(c, generator=g))
-            bn.bias.copy_(0.1 * torch.randn(c, generator=g))
-            bn.running_mean.copy_(0.3 * torch.randn(c, generator=g))
-            bn.running_var.copy_(0.5 + torch.rand(c, generator=g))
-            bn.num_batches_tracked.fill_(100)
-    export("bn-depthwise-cnn", model, (2, 3, 10, 8), seed=3)
+    def wanted(name):
+        return not names or name in names
+
+    if wanted("small-cnn"):
+        torch.manual_seed(0)
+        export("small-cnn", SmallCNN(), (2, 3, 16, 12), seed=1)
+
+    if wanted("bn-depthwise-cnn"):
+        torch.manual_seed(1)
+        model = BNDepthwiseCNN()
+        g = torch.Generator().manual_seed(2)
+        with torch.no_grad():
+            for bn in (model.bn1, model.bn2):
+                c = bn.num_features
+                bn.weight.copy_(1 + 0.2 * torch.randn(c, generator=g))
+                bn.bias.copy_(0.1 * torch.randn(c, generator=g))
+                bn.running_mean.copy_(0.3 * torch.randn(c, generator=g))
+                bn.running_var.copy_(0.5 + torch.rand(c, generator=g))
+                bn.num_batches_tracked.fill_(100)
+        export("bn-depthwise-cnn", model, (2, 3, 10, 8), seed=3)
+
+    # Added later, with seeds of their own.
+    if wanted("conv-transpose-decoder"):
+        torch.manual_seed(4)
+        export("conv-transpose-decoder", ConvTransposeDecoder(), (2, 3, 4, 3), seed=5)
+    if wanted("conv-transpose-odd"):
+        torch.manual_seed(6)
+        export("conv-transpose-odd", ConvTransposeOdd(), (2, 4, 3, 2), seed=7)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -253,4 +253,50 @@ describe("loadTorchStateDict", () => {
     );
     model.dispose();
   });
+
+  it("judges a 'same' conv2dTranspose by kernel − stride per axis, not by the forward-conv rule", () => {
+    // 4×4 input, kernel [4, 3], stride 2: rows k − s = 2 (PyTorch p=1 exactly), columns 1 (odd).
+    // The forward-conv 'same' split of a 4-wide input (1 total) would be asymmetric on both axes;
+    // for the transposed conv only the columns are.
+    const make = (kernelSize: [number, number]) =>
+      tfl.sequential({
+        layers: [
+          tfl.layers.conv2dTranspose({
+            inputShape: [4, 4, 1],
+            filters: 1,
+            kernelSize,
+            strides: 2,
+            padding: "same",
+          }),
+        ],
+      });
+    const mixed = make([4, 3]);
+    const { warnings } = loadTorchStateDict(
+      mixed,
+      { "up.weight": raw([1, 1, 4, 3]), "up.bias": raw([1]) },
+      quiet,
+    );
+    expect(warnings.map((w) => [w.code, w.layer])).toEqual([
+      ["SAME_PADDING_TRANSPOSE", mixed.layers[0]?.name],
+    ]);
+    expect(warnings[0]?.message).toContain("kernel [4, 3] and strides [2, 2]");
+    expect(warnings[0]?.message).toContain("rows 1 top / 1 bottom and columns 0 left / 1 right");
+    expect(warnings[0]?.message).toContain("shifted by one column");
+    expect(warnings[0]?.message).toContain(
+      "For rows padding=1, output_padding=0 and columns padding=1, output_padding=1: cropping: [[1, 1], [1, 0]].",
+    );
+    mixed.dispose();
+
+    for (const kernel of [4, 2, 1]) {
+      // k − s even or negative: PyTorch (p=(k−s)/2) or (p=0, op=s−k) is reproduced exactly
+      const exact = make([kernel, kernel]);
+      const r = loadTorchStateDict(
+        exact,
+        { "up.weight": raw([1, 1, kernel, kernel]), "up.bias": raw([1]) },
+        quiet,
+      );
+      expect(r.warnings, `kernel ${kernel}`).toEqual([]);
+      exact.dispose();
+    }
+  });
 });

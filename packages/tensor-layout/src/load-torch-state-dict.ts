@@ -1,5 +1,6 @@
 import { dispose, type Tensor } from "@tensorflow/tfjs-core";
 import type { LayersModel } from "@tensorflow/tfjs-layers";
+import { type SameConvTransposeCrop, tfSameConvTransposeCrop } from "./conv-transpose-crop.js";
 import { tfSamePadding } from "./same-padding.js";
 import { TorchPortError } from "./torch-port-error.js";
 import { shapeOf, type TorchTensorLike, toFloatTensor } from "./torch-tensor.js";
@@ -21,7 +22,11 @@ export type TorchStateDict =
 
 /** Something {@link loadTorchStateDict} noticed that can make the port disagree with PyTorch. */
 export interface TorchPortWarning {
-  code: "SAME_PADDING_STRIDE" | "BATCHNORM_EPSILON" | "BATCHNORM_MOMENTUM";
+  code:
+    | "SAME_PADDING_STRIDE"
+    | "SAME_PADDING_TRANSPOSE"
+    | "BATCHNORM_EPSILON"
+    | "BATCHNORM_MOMENTUM";
   /** The tfjs layer concerned. */
   layer: string;
   message: string;
@@ -239,6 +244,45 @@ function warnSamePadding(layer: Layer, warn: (w: TorchPortWarning) => void): voi
   });
 }
 
+const pairOf = (v: number | number[] | undefined, d: number): [number, number] =>
+  v === undefined ? [d, d] : Array.isArray(v) ? [v[0] ?? d, v[1] ?? v[0] ?? d] : [v, v];
+
+/**
+ * A `'same'` Conv2DTranspose crops `floor((k − s)/2)` rows at the top and the rest at the bottom of
+ * the full output; when `k − s` is odd and positive no PyTorch padding/output_padding does that.
+ */
+function warnSameTranspose(layer: Layer, warn: (w: TorchPortWarning) => void): void {
+  const config = layer.getConfig() as {
+    padding?: string;
+    strides?: number | number[];
+    kernelSize?: number | number[];
+  };
+  if (config.padding !== "same") return;
+  const kernel = pairOf(config.kernelSize, 1);
+  const strides = pairOf(config.strides, 1);
+  const crops = [0, 1].map((i) =>
+    tfSameConvTransposeCrop(1, kernel[i] as number, strides[i] as number),
+  );
+  if (crops.every((c) => c.torch !== undefined)) return;
+  const shifted =
+    crops[0]?.torch !== undefined
+      ? "column"
+      : crops[1]?.torch !== undefined
+        ? "row"
+        : "row and column";
+  const [h, w] = crops as [SameConvTransposeCrop, SameConvTransposeCrop];
+  // The PyTorch layer with the same output size: padding (T+1)/2, output_padding 1 where T = k − s is odd.
+  const likely = crops.map((c) => c.torch ?? { padding: c.after, outputPadding: 1 });
+  const example = likely.every((t) => t.outputPadding <= t.padding)
+    ? ` For ${likely.map((t, i) => `${i === 0 ? "rows" : "columns"} padding=${t.padding}, output_padding=${t.outputPadding}`).join(" and ")}: cropping: [${likely.map((t) => `[${t.padding}, ${t.padding - t.outputPadding}]`).join(", ")}].`
+    : "";
+  warn({
+    code: "SAME_PADDING_TRANSPOSE",
+    layer: layer.name,
+    message: `Layer ${layer.name} is a conv2dTranspose with padding 'same', kernel [${kernel.join(", ")}] and strides [${strides.join(", ")}]: TensorFlow crops the full output by rows ${h.before} top / ${h.after} bottom and columns ${w.before} left / ${w.after} right, which no PyTorch ConvTranspose2d padding/output_padding reproduces (PyTorch crops padding at the top/left and padding − output_padding at the bottom/right; the PyTorch layer of the same output size, padding (k − s + 1)/2 with output_padding 1, gives the same shape shifted by one ${shifted}), so outputs will differ. Build it with padding: 'valid' followed by tf.layers.cropping2D({ cropping: [[p, p − op], [p, p − op]] }) for PyTorch padding=p, output_padding=op (torchConvTransposeCrop computes it, also for op > p).${example}`,
+  });
+}
+
 /**
  * Fills a tfjs `LayersModel` with the weights of a PyTorch model of the same architecture.
  *
@@ -251,7 +295,8 @@ function warnSamePadding(layer: Layer, warn: (w: TorchPortWarning) => void): voi
  * the model is unchanged.
  *
  * Warns (and returns warnings) where the tfjs model will not reproduce PyTorch: a `'same'` padded
- * conv or pool with stride > 1 whose padding is asymmetric, a BatchNormalization whose epsilon or
+ * conv or pool with stride > 1 whose padding is asymmetric, a `'same'` Conv2DTranspose whose crop no
+ * PyTorch padding/output_padding reproduces (odd `kernel − stride`), a BatchNormalization whose epsilon or
  * momentum differs from PyTorch's.
  *
  * @throws {TorchPortError} naming the PyTorch key and the tfjs weight on a count, name or shape mismatch.
@@ -476,6 +521,9 @@ export function loadTorchStateDict(
   } finally {
     dispose(created);
   }
-  for (const layer of allLayers(model)) warnSamePadding(layer, warn);
+  for (const layer of allLayers(model)) {
+    if (layer.getClassName() === "Conv2DTranspose") warnSameTranspose(layer, warn);
+    else warnSamePadding(layer, warn);
+  }
   return { assignments, warnings };
 }

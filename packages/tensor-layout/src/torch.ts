@@ -1,4 +1,10 @@
 export {
+  type ConvTransposeCrop,
+  type SameConvTransposeCrop,
+  tfSameConvTransposeCrop,
+  torchConvTransposeCrop,
+} from "./conv-transpose-crop.js";
+export {
   type LoadTorchStateDictOptions,
   type LoadTorchStateDictResult,
   loadTorchStateDict,
