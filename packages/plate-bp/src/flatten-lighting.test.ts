@@ -32,6 +32,14 @@ describe("flattenLighting", () => {
     expect(r.data[55]).toBe(47);
   });
 
+  it("leaves a one-pixel-wide column unchanged (no plane across x can be fitted)", () => {
+    // every pixel is border and x is constant, so the normal equations are singular
+    const data = Uint8Array.from([10, 60, 110, 160, 210]);
+    expect(Array.from(flattenLighting({ width: 1, height: 5, data }).data)).toEqual([
+      10, 60, 110, 160, 210,
+    ]);
+  });
+
   it("rejects inconsistent dimensions with INVALID_IMAGE", () => {
     const bad = { width: 4, height: 4, data: new Uint8Array(3) };
     expect(() => flattenLighting(bad)).toThrow(PlateBpError);

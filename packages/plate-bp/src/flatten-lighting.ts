@@ -31,7 +31,8 @@ export function flattenLightingInto(image: GrayImage, ring: number, out: Uint8Ar
   for (let y = 0; y < h; y++) {
     const inner = y >= r && y < h - r;
     const Y = y - my;
-    for (let x = 0; x < w; x += inner && x === r - 1 ? w - 2 * r + 1 : 1) {
+    // (a 1-pixel-wide image has no interior to jump over: every pixel is border)
+    for (let x = 0; x < w; x += inner && x === r - 1 && w > 2 * r ? w - 2 * r + 1 : 1) {
       const v = data[y * w + x] as number;
       const X = x - mx;
       n++;
