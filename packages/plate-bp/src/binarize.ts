@@ -50,24 +50,43 @@ export function binarizeDecision(
   polarity: Polarity,
 ): { threshold: number; inverted: boolean } {
   checkDims("binarize", image);
+  checkPolarity(polarity);
+  const t = thr === "otsu" ? otsuOfGray(image.data) : fixedThreshold(thr);
+  return { threshold: t, inverted: isInverted(image.data, image.width, image.height, t, polarity) };
+}
+
+/** @internal Throws INVALID_OPTION unless `polarity` is one of the three values. */
+export function checkPolarity(polarity: Polarity): void {
   if (polarity !== "auto" && polarity !== "light-on-dark" && polarity !== "dark-on-light") {
     throw new PlateBpError(
       "INVALID_OPTION",
       `binarize: polarity must be one of ${POLARITIES.map((p) => `"${p}"`).join(", ")}, got ${JSON.stringify(polarity)}`,
     );
   }
-  let t: number;
-  if (thr === "otsu") t = otsuOfGray(image.data);
-  else if (typeof thr === "number" && Number.isFinite(thr)) t = thr;
-  else {
-    throw new PlateBpError(
-      "INVALID_OPTION",
-      `binarize: threshold must be "otsu" or a finite gray level, got ${JSON.stringify(thr)}`,
-    );
-  }
-  if (polarity === "light-on-dark") return { threshold: t, inverted: false };
-  if (polarity === "dark-on-light") return { threshold: t, inverted: true };
-  const { width: w, height: h, data } = image;
+}
+
+/** @internal A fixed threshold option checked (anything but "otsu"). */
+export function fixedThreshold(thr: unknown): number {
+  if (typeof thr === "number" && Number.isFinite(thr)) return thr;
+  throw new PlateBpError(
+    "INVALID_OPTION",
+    `binarize: threshold must be "otsu" or a finite gray level, got ${JSON.stringify(thr)}`,
+  );
+}
+
+/**
+ * @internal Whether the character is the dark class (gray ≤ t) under `polarity`; for "auto", the
+ * class owning most of the border is the background, and on a tie the smaller class is the character.
+ */
+export function isInverted(
+  data: Uint8Array,
+  w: number,
+  h: number,
+  t: number,
+  polarity: Polarity,
+): boolean {
+  if (polarity === "light-on-dark") return false;
+  if (polarity === "dark-on-light") return true;
   let border = 0;
   let brightBorder = 0;
   for (let x = 0; x < w; x++) {
@@ -86,9 +105,9 @@ export function binarizeDecision(
       border++;
     }
   }
-  if (2 * brightBorder !== border) return { threshold: t, inverted: 2 * brightBorder > border };
+  if (2 * brightBorder !== border) return 2 * brightBorder > border;
   let bright = 0;
   const n = w * h;
   for (let i = 0; i < n; i++) bright += (data[i] as number) > t ? 1 : 0;
-  return { threshold: t, inverted: 2 * bright > n };
+  return 2 * bright > n;
 }

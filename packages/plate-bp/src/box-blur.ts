@@ -58,7 +58,8 @@ export function boxBlur3Into(image: GrayImage, out: Uint8Array, hs: Uint16Array)
 
 // round(s / n) for every sum s of n gray levels (n = 1..9), built once per n
 const quotients: Uint8Array[] = [];
-function roundedQuotients(n: number): Uint8Array {
+/** @internal Table of round(s / n) for s = 0..255·n (Math.round: halves up), cached per n. */
+export function roundedQuotients(n: number): Uint8Array {
   let t = quotients[n];
   if (t === undefined) {
     t = new Uint8Array(255 * n + 1);

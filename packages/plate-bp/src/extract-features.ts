@@ -1,10 +1,9 @@
 import { binarize, binarizeDecision, type Polarity } from "./binarize.js";
-import { boxBlur3Into } from "./box-blur.js";
-import { deskew, deskewThresholded } from "./deskew.js";
+import { deskew } from "./deskew.js";
 import { easyprFeatures, easyprOfRegion } from "./easypr-features.js";
 import { PlateBpError } from "./errors.js";
-import { flattenLightingInto } from "./flatten-lighting.js";
 import type { BinaryImage, GrayImage, RasterImage } from "./image-types.js";
+import { deskewGridFeatures } from "./internal/deskew-grid-features.js";
 import { gridOfRegion, slidingWindowFeatures } from "./sliding-window-features.js";
 import { toGrayscale } from "./to-grayscale.js";
 
@@ -38,16 +37,6 @@ export interface ExtractFeaturesOptions {
   noCrop?: boolean;
 }
 
-// reused buffers of the "grid5x5-deskew" path (its results never escape extractFeatures)
-const newScratch = (n: number) => ({
-  flat: new Uint8Array(n),
-  smooth: new Uint8Array(n),
-  sums: new Uint16Array(n),
-  bin: new Uint8Array(n),
-  out: new Uint8Array(4 * n),
-});
-let scratch = newScratch(0);
-
 function checkKind(kind: unknown): asserts kind is FeatureKind {
   if (!FEATURE_KINDS.includes(kind as FeatureKind)) {
     throw new PlateBpError(
@@ -73,22 +62,14 @@ export function extractFeatures(
   checkKind(kind);
   const gray = isGray(image) ? image : toGrayscale(image);
   if (kind === "grid5x5-deskew") {
-    // = binarize -> deskew -> crop -> grid, thresholding inside the deskew pass
-    const n = gray.width * gray.height;
-    if (scratch.flat.length < n) scratch = newScratch(2 * n);
-    const flat = flattenLightingInto(gray, 2, scratch.flat);
-    const smooth = boxBlur3Into(flat, scratch.smooth, scratch.sums);
-    const d = binarizeDecision(smooth, options.threshold ?? "otsu", options.polarity ?? "auto");
-    const img = deskewThresholded(
-      smooth.data,
-      smooth.width,
-      smooth.height,
-      d.threshold,
-      d.inverted ? 1 : 0,
-      scratch,
+    // = flattenLighting → boxBlur3 → binarize → deskew → crop → grid, fused
+    return deskewGridFeatures(
+      gray,
+      options.threshold ?? "otsu",
+      options.polarity ?? "auto",
+      options.keepAspect ?? true,
+      options.noCrop ?? false,
     );
-    if (options.noCrop) return slidingWindowFeatures(img);
-    return regionFeatures(img.data, img.width, img.height, 0, 0, kind, options.keepAspect ?? true);
   }
   if (options.noCrop) {
     const bin = binarize(gray, {

@@ -82,13 +82,19 @@ export function otsuOfGray(data: Uint8Array): number {
     const a = data[i] as number;
     h[a] = (h[a] as number) + 1;
   }
-  let sumAll = 0;
-  for (let v = 0; v < 256; v++) {
-    const c =
+  for (let v = 0; v < 256; v++)
+    h[v] =
       (h[v] as number) + (h[v + 256] as number) + (h[v + 512] as number) + (h[v + 768] as number);
-    h[v] = c;
-    sumAll += v * c;
-  }
+  return otsuOfHistogram(h, n);
+}
+
+/**
+ * @internal Otsu's threshold from the 256 counts in `h[0..255]` of `n` pixels (the rule of
+ * {@link otsuThreshold}; `n` must be the sum of the counts).
+ */
+export function otsuOfHistogram(h: Int32Array, n: number): number {
+  let sumAll = 0;
+  for (let v = 0; v < 256; v++) sumAll += v * (h[v] as number);
   let w0 = 0;
   let sum0 = 0;
   let best = -1;

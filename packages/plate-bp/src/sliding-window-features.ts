@@ -77,7 +77,7 @@ function windowed(img: BinaryImage, wh: number, ww: number, sh: number, sw: numb
 // Overlap table for one axis: pixel p spans [p*g, (p+1)*g) and cell c spans [c*n, (c+1)*n)
 // in units of 1/(n*g) of the axis, so every overlap is an exact integer. Entries of pixel p are
 // start[p] .. start[p+1]-1.
-interface Overlaps {
+export interface Overlaps {
   start: Int32Array;
   cell: Int32Array;
   len: Int32Array;
@@ -104,7 +104,8 @@ function overlaps(n: number, g: number): Overlaps {
 }
 
 const cache = new Map<number, Overlaps>();
-function cachedOverlaps(n: number, g: number): Overlaps {
+/** @internal The overlaps of n pixels with g equal cells (cached). */
+export function cachedOverlaps(n: number, g: number): Overlaps {
   const key = n * 4096 + g;
   let t = cache.get(key);
   if (t === undefined) {
@@ -120,7 +121,8 @@ let prefix = new Int32Array(64);
 
 // Cell boundary c*W/g split into q = floor(c*W/g) and remainder r = c*W mod g (c = 0..g).
 const boundsCache = new Map<number, { q: Int32Array; r: Int32Array }>();
-function cachedBounds(W: number, g: number): { q: Int32Array; r: Int32Array } {
+/** @internal Cell boundaries of W pixels split into g cells (cached). */
+export function cachedBounds(W: number, g: number): { q: Int32Array; r: Int32Array } {
   const key = W * 4096 + g;
   let b = boundsCache.get(key);
   if (b === undefined) {
