@@ -38,6 +38,10 @@ export function flattenLightingInto(image: GrayImage, ring: number, out: Uint8Ar
 
 const plane = new Float64Array(2);
 
+// the border's geometry sums [n, Σx, Σy, Σx², Σy², Σxy] (centred coordinates) for the last size
+const geometry = new Float64Array(6);
+let geometryOf = [0, 0, 0]; // its w, h, r
+
 /**
  * @internal The slopes of the lighting plane of {@link flattenLighting}: `b` (per x) into
  * `bc[0]`, `c` (per y) into `bc[1]`, for centred coordinates `x − (w−1)/2`, `y − (h−1)/2`.
@@ -54,38 +58,65 @@ export function lightingPlane(
   // centred coordinates make the normal equations well conditioned
   const mx = (w - 1) / 2;
   const my = (h - 1) / 2;
-  let n = 0;
-  let sx = 0;
-  let sy = 0;
-  let sxx = 0;
-  let syy = 0;
-  let sxy = 0;
+  // the border: r full rows at the top and bottom, r pixels at both ends of the other rows
+  // (every pixel of the row when those overlap)
+  if (geometryOf[0] !== w || geometryOf[1] !== h || geometryOf[2] !== r) {
+    geometry.fill(0);
+    for (let y = 0; y < h; y++) {
+      const skip = y >= r && y < h - r && w > 2 * r;
+      for (let x = 0; x < w; x = skip && x === r - 1 ? w - r : x + 1) {
+        const X = x - mx;
+        const Y = y - my;
+        geometry[0] = (geometry[0] as number) + 1;
+        geometry[1] = (geometry[1] as number) + X;
+        geometry[2] = (geometry[2] as number) + Y;
+        geometry[3] = (geometry[3] as number) + X * X;
+        geometry[4] = (geometry[4] as number) + Y * Y;
+        geometry[5] = (geometry[5] as number) + X * Y;
+      }
+    }
+    geometryOf = [w, h, r];
+  }
+  // the value sums in integers (every partial sum of the centred products is a multiple of
+  // 1/2 far below 2^53, so Σ(x − mx)·v = Σx·v − mx·Σv exactly, in any order)
   let sv = 0;
   let sxv = 0;
   let syv = 0;
   for (let y = 0; y < h; y++) {
-    const inner = y >= r && y < h - r;
-    const Y = y - my;
-    // (a 1-pixel-wide image has no interior to jump over: every pixel is border)
-    for (let x = 0; x < w; x += inner && x === r - 1 && w > 2 * r ? w - 2 * r + 1 : 1) {
-      const v = data[y * w + x] as number;
-      const X = x - mx;
-      n++;
-      sx += X;
-      sy += Y;
-      sxx += X * X;
-      syy += Y * Y;
-      sxy += X * Y;
-      sv += v;
-      sxv += X * v;
-      syv += Y * v;
+    const row = y * w;
+    let rv = 0;
+    let rxv = 0;
+    if (y >= r && y < h - r && w > 2 * r) {
+      for (let x = 0; x < r; x++) {
+        const a = data[row + x] as number;
+        const b = data[row + w - 1 - x] as number;
+        rv += a + b;
+        rxv += x * a + (w - 1 - x) * b;
+      }
+    } else {
+      for (let x = 0; x < w; x++) {
+        const a = data[row + x] as number;
+        rv += a;
+        rxv += x * a;
+      }
     }
+    sv += rv;
+    sxv += rxv;
+    syv += y * rv;
   }
+  const n = geometry[0] as number;
+  const sx = geometry[1] as number;
+  const sy = geometry[2] as number;
+  const sxx = geometry[3] as number;
+  const syy = geometry[4] as number;
+  const sxy = geometry[5] as number;
+  const cxv = sxv - mx * sv;
+  const cyv = syv - my * sv;
   // solve [[n sx sy] [sx sxx sxy] [sy sxy syy]] [a b c] = [sv sxv syv] by Cramer's rule
   const D = det3(n, sx, sy, sx, sxx, sxy, sy, sxy, syy);
   if (!(Math.abs(D) > 1e-9)) return false;
-  bc[0] = det3(n, sv, sy, sx, sxv, sxy, sy, syv, syy) / D;
-  bc[1] = det3(n, sx, sv, sx, sxx, sxv, sy, sxy, syv) / D;
+  bc[0] = det3(n, sv, sy, sx, cxv, sxy, sy, cyv, syy) / D;
+  bc[1] = det3(n, sx, sv, sx, sxx, cxv, sy, sxy, cyv) / D;
   return true;
 }
 

@@ -165,12 +165,21 @@ export function deskewGridFeatures(
   for (let y = 0; y < h; y++) {
     const k = Math.round(skew * (y - cy)) - pad;
     rowK[y] = k;
-    const lo = k > 0 ? k : 0;
+    const lo = Math.max(k, 0);
     const hi = Math.min(Wd + k, w);
     if (hi <= lo) continue;
-    const f = firstSet(bits, y * wpr, lo, hi);
-    if (f < 0) continue;
-    const l = lastSet(bits, y * wpr, lo, hi);
+    let f: number;
+    let l: number;
+    if (wpr === 1) {
+      const word = (bits[y] as number) & span(lo, hi);
+      if (word === 0) continue;
+      f = 31 - Math.clz32(word & -word);
+      l = 31 - Math.clz32(word);
+    } else {
+      f = firstSet(bits, y * wpr, lo, hi);
+      if (f < 0) continue;
+      l = lastSet(bits, y * wpr, lo, hi);
+    }
     if (f - k < x0) x0 = f - k;
     if (l - k > x1) x1 = l - k;
     if (y0 > y) y0 = y;
@@ -209,11 +218,13 @@ export function deskewGridFeatures(
   acc.fill(0);
   for (let y = by; y < by + bh; y++) {
     const k = rowK[y] as number;
-    const lo = k > 0 ? k : 0;
+    const lo = Math.max(k, 0);
     const hi = Math.min(Wd + k, w);
     if (hi <= lo) continue;
     const r = y * wpr;
-    const total = countRange(bits, r, lo, hi);
+    // one word per row (w ≤ 32): the row's valid bits in a register
+    const word = wpr === 1 ? (bits[r] as number) & span(lo, hi) : 0;
+    const total = wpr === 1 ? pop32(word) : countRange(bits, r, lo, hi);
     if (total === 0) continue;
     const shift = bx + k - ox; // input x of frame column 0
     let prev = 0;
@@ -224,8 +235,13 @@ export function deskewGridFeatures(
       else if (lq >= bw) v = 5 * total;
       else {
         const x = (qx[e] as number) + shift;
-        const p0 = x <= lo ? 0 : countRange(bits, r, lo, x < hi ? x : hi);
-        const on = x >= lo && x < hi ? ((bits[r + (x >> 5)] as number) >>> (x & 31)) & 1 : 0;
+        let p0: number;
+        let on: number;
+        if (x <= lo) p0 = 0;
+        else if (x >= hi) p0 = total;
+        else p0 = wpr === 1 ? pop32(word & ((1 << x) - 1)) : countRange(bits, r, lo, x);
+        if (x < lo || x >= hi) on = 0;
+        else on = ((bits[r + (x >> 5)] as number) >>> (x & 31)) & 1;
         v = 5 * p0 + (rem[e] as number) * on;
       }
       rowv[e - 1] = v - prev;
@@ -269,7 +285,47 @@ function flattenAndSmooth(
   hist.fill(0);
   const mx = (w - 1) / 2;
   const my = (h - 1) / 2;
-  for (let y = 0; y < h; y++) {
+  let y = 0;
+  // two rows at a time where possible: two independent `v` chains (float-add latency) per step
+  for (; w > 1 && y + 1 < h; y += 2) {
+    const row = y * w;
+    const hr = y * hsw + 1;
+    let v = 0.5 - (c * (y - my) - b * mx);
+    let V = 0.5 - (c * (y + 1 - my) - b * mx);
+    let u = (data[row] as number) + v;
+    let U = (data[row + w] as number) + V;
+    v -= b;
+    V -= b;
+    let f0 = u < 1 ? 0 : u >= 255 ? 255 : u | 0;
+    let F0 = U < 1 ? 0 : U >= 255 ? 255 : U | 0;
+    u = (data[row + 1] as number) + v;
+    U = (data[row + w + 1] as number) + V;
+    v -= b;
+    V -= b;
+    let f1 = u < 1 ? 0 : u >= 255 ? 255 : u | 0;
+    let F1 = U < 1 ? 0 : U >= 255 ? 255 : U | 0;
+    hs[hr] = f0 + f1;
+    hs[hr + hsw] = F0 + F1;
+    for (let x = 2; x < w; x++) {
+      u = (data[row + x] as number) + v;
+      U = (data[row + w + x] as number) + V;
+      v -= b;
+      V -= b;
+      const f2 = u < 1 ? 0 : u >= 255 ? 255 : u | 0;
+      const F2 = U < 1 ? 0 : U >= 255 ? 255 : U | 0;
+      hs[hr + x - 1] = f0 + f1 + f2;
+      hs[hr + hsw + x - 1] = F0 + F1 + F2;
+      f0 = f1;
+      f1 = f2;
+      F0 = F1;
+      F1 = F2;
+    }
+    hs[hr + w - 1] = f0 + f1;
+    hs[hr + hsw + w - 1] = F0 + F1;
+    if (y > 0) smoothRow(hs, hs32, hsw, w, h, y - 1, smooth, sw, hist);
+    smoothRow(hs, hs32, hsw, w, h, y, smooth, sw, hist);
+  }
+  for (; y < h; y++) {
     const row = y * w;
     const hr = y * hsw + 1;
     let v = 0.5 - (c * (y - my) - b * mx);
