@@ -118,4 +118,68 @@ describe('extractFeatures "grid5x5-deskew"', () => {
       expect(straight[r * 5 + 4]).toBe(0);
     }
   });
+
+  it("matches the step functions with every option on odd sizes and shapes", async () => {
+    const { binarize } = await import("./binarize.js");
+    const { boxBlur3 } = await import("./box-blur.js");
+    const { cropToBoundingBox } = await import("./crop-to-bounding-box.js");
+    const { deskew } = await import("./deskew.js");
+    const { flattenLighting } = await import("./flatten-lighting.js");
+    const { slidingWindowFeatures } = await import("./sliding-window-features.js");
+    // sizes around the 32-pixel word boundary, one-pixel strips, and a wide frame
+    const sizes: [number, number][] = [
+      [31, 9],
+      [33, 12],
+      [64, 20],
+      [1, 7],
+      [7, 1],
+      [3, 2],
+    ];
+    let seed = 12345;
+    const rand = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
+    for (const [w, h] of sizes) {
+      for (let k = 0; k < 4; k++) {
+        const data = new Uint8Array(w * h);
+        const slant = 2 * rand() - 1;
+        for (let y = 0; y < h; y++)
+          for (let x = 0; x < w; x++) {
+            const ink = Math.abs(x - w / 2 - slant * (y - h / 2)) < w / 6 + 0.5;
+            data[y * w + x] = Math.round((ink ? 60 : 190) + 3 * x + 40 * rand());
+          }
+        const img = { width: w, height: h, data };
+        for (const polarity of ["auto", "light-on-dark", "dark-on-light"] as const) {
+          for (const threshold of ["otsu", 120.5, -3, 300] as const) {
+            const bin = binarize(boxBlur3(flattenLighting(img)), { threshold, polarity });
+            const d = deskew(bin);
+            const o = { features: "grid5x5-deskew", threshold, polarity } as const;
+            const empty = d.data.every((v) => v === 0);
+            const crop = empty ? new Float32Array(25) : slidingWindowFeatures(cropToBoundingBox(d));
+            expect(Array.from(extractFeatures(img, o))).toEqual(Array.from(crop));
+            expect(Array.from(extractFeatures(img, { ...o, noCrop: true }))).toEqual(
+              Array.from(slidingWindowFeatures(d)),
+            );
+          }
+        }
+      }
+    }
+  });
+
+  it("rejects bad images and options with the binarize messages", () => {
+    const f = (img: { width: number; height: number; data: Uint8Array }, o = {}) =>
+      extractFeatures(img, { features: "grid5x5-deskew", ...o });
+    const ok = { width: 4, height: 4, data: new Uint8Array(16) };
+    expect(() => f({ width: 4, height: 4, data: new Uint8Array(15) })).toThrow(
+      /binarize: data has 15 values but 4x4x1 = 16 were expected/,
+    );
+    expect(() => f({ width: 0, height: 4, data: new Uint8Array(0) })).toThrow(PlateBpError);
+    expect(() => f(ok, { polarity: "dark" })).toThrow(
+      /polarity must be one of "auto", "light-on-dark", "dark-on-light", got "dark"/,
+    );
+    expect(() => f(ok, { threshold: Number.NaN })).toThrow(
+      /threshold must be "otsu" or a finite gray level, got null/,
+    );
+  });
 });

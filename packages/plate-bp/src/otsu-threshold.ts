@@ -82,19 +82,21 @@ export function otsuOfGray(data: Uint8Array): number {
     const a = data[i] as number;
     h[a] = (h[a] as number) + 1;
   }
-  for (let v = 0; v < 256; v++)
-    h[v] =
+  let sumAll = 0;
+  for (let v = 0; v < 256; v++) {
+    const c =
       (h[v] as number) + (h[v + 256] as number) + (h[v + 512] as number) + (h[v + 768] as number);
-  return otsuOfHistogram(h, n);
+    h[v] = c;
+    sumAll += v * c;
+  }
+  return otsuSearch(h, n, sumAll);
 }
 
 /**
  * @internal Otsu's threshold from the 256 counts in `h[0..255]` of `n` pixels (the rule of
- * {@link otsuThreshold}; `n` must be the sum of the counts).
+ * {@link otsuThreshold}; `n` must be the sum of the counts, `sumAll` the sum of level × count).
  */
-export function otsuOfHistogram(h: Int32Array, n: number): number {
-  let sumAll = 0;
-  for (let v = 0; v < 256; v++) sumAll += v * (h[v] as number);
+export function otsuSearch(h: Int32Array, n: number, sumAll: number): number {
   let w0 = 0;
   let sum0 = 0;
   let best = -1;

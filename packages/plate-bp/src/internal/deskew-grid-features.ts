@@ -2,7 +2,7 @@ import { checkPolarity, fixedThreshold, type Polarity } from "../binarize.js";
 import { roundedQuotients } from "../box-blur.js";
 import { lightingPlane } from "../flatten-lighting.js";
 import type { GrayImage } from "../image-types.js";
-import { otsuOfHistogram } from "../otsu-threshold.js";
+import { otsuSearch } from "../otsu-threshold.js";
 import { cachedBounds, cachedOverlaps } from "../sliding-window-features.js";
 import { checkDims } from "./validate.js";
 
@@ -72,7 +72,7 @@ export function deskewGridFeatures(
 
   // 1. flattened (b = c = 0 when the plane fit is singular: the identity) and smoothed
   const ok = lightingPlane(data, w, h, 2, plane);
-  flattenAndSmooth(
+  const levelSum = flattenAndSmooth(
     data,
     w,
     h,
@@ -87,7 +87,7 @@ export function deskewGridFeatures(
   );
 
   // 2. threshold; bright = smooth > t, one bit per pixel
-  const t = thr === "otsu" ? otsuOfHistogram(hist, w * h) : fixed;
+  const t = thr === "otsu" ? otsuSearch(hist, w * h, levelSum) : fixed;
   brightBits(smooth32, sw, w, h, t, bits);
 
   // 3. polarity (as binarize: the class owning most of the border is the background, on a
@@ -265,9 +265,10 @@ export function deskewGridFeatures(
  * Pass 1: flattenLighting's subtraction (the same float steps: `v` starts at
  * 0.5 − (c·(y − my) − b·mx) and loses b per pixel; +0.5 then truncation rounds), the
  * horizontal 3-sums of the result, and one row behind, the vertical sums → boxBlur3's rounded
- * means (into rows of stride sw) and their histogram. The sums of pixel x of row y sit at
- * hs[y·hsw + x + 1] (hsw even), so the interior pairs (1, 2), (3, 4)… are 32-bit aligned and
- * three 32-bit loads give the vertical sums of two pixels (each 16-bit lane ≤ 9·255, no carry).
+ * means (into rows of stride sw) and their histogram; returns Σ level × count. The sums of
+ * pixel x of row y sit at hs[y·hsw + x + 1] (hsw even), so the interior pairs (1, 2), (3, 4)…
+ * are 32-bit aligned and three 32-bit loads give the vertical sums of two pixels (each 16-bit
+ * lane ≤ 9·255, no carry). Rows are flattened two at a time (two independent `v` chains).
  */
 function flattenAndSmooth(
   data: Uint8Array,
@@ -281,7 +282,7 @@ function flattenAndSmooth(
   smooth: Uint8Array,
   sw: number,
   hist: Int32Array,
-): void {
+): number {
   hist.fill(0);
   const mx = (w - 1) / 2;
   const my = (h - 1) / 2;
@@ -351,8 +352,14 @@ function flattenAndSmooth(
     if (y > 0) smoothRow(hs, hs32, hsw, w, h, y - 1, smooth, sw, hist);
   }
   smoothRow(hs, hs32, hsw, w, h, h - 1, smooth, sw, hist);
-  // the second histogram (odd pixels of interior rows) folded into the first
-  for (let i = 0; i < 256; i++) hist[i] = (hist[i] as number) + (hist[256 + i] as number);
+  // the second histogram (odd pixels of interior rows) folded into the first; Σ level·count
+  let sum = 0;
+  for (let i = 0; i < 256; i++) {
+    const n = (hist[i] as number) + (hist[256 + i] as number);
+    hist[i] = n;
+    sum += i * n;
+  }
+  return sum;
 }
 
 function smoothRow(
