@@ -13,7 +13,7 @@ let smooth = new Uint8Array(0); // the 3x3 mean, rows padded to a multiple of 4 
 let smooth32 = new Int32Array(smooth.buffer); // the same bytes, 4 pixels per element
 let bits = new Int32Array(0); // the foreground, one bit per pixel, rows of ceil(w/32) words
 let rowK = new Int32Array(0); // per row, the deskew shift (input x = output x + k)
-const hist = new Int32Array(512);
+const hist = new Int32Array(1024);
 const plane = new Float64Array(2);
 const acc = new Float64Array(25);
 const rowv = new Float64Array(5);
@@ -216,44 +216,101 @@ export function deskewGridFeatures(
   const yl = ty.len;
   const { q: qx, r: rem } = cachedBounds(W, 5);
   acc.fill(0);
+  const q1 = qx[1] as number;
+  const q2 = qx[2] as number;
+  const q3 = qx[3] as number;
+  const q4 = qx[4] as number;
   for (let y = by; y < by + bh; y++) {
     const k = rowK[y] as number;
     const lo = Math.max(k, 0);
     const hi = Math.min(Wd + k, w);
     if (hi <= lo) continue;
-    const r = y * wpr;
-    // one word per row (w ≤ 32): the row's valid bits in a register
-    const word = wpr === 1 ? (bits[r] as number) & span(lo, hi) : 0;
-    const total = wpr === 1 ? pop32(word) : countRange(bits, r, lo, hi);
-    if (total === 0) continue;
     const shift = bx + k - ox; // input x of frame column 0
-    let prev = 0;
-    for (let e = 1; e <= 5; e++) {
-      const lq = (qx[e] as number) - ox;
-      let v: number;
-      if (lq < 0) v = 0;
-      else if (lq >= bw) v = 5 * total;
-      else {
-        const x = (qx[e] as number) + shift;
-        let p0: number;
-        let on: number;
-        if (x <= lo) p0 = 0;
-        else if (x >= hi) p0 = total;
-        else p0 = wpr === 1 ? pop32(word & ((1 << x) - 1)) : countRange(bits, r, lo, x);
-        if (x < lo || x >= hi) on = 0;
-        else on = ((bits[r + (x >> 5)] as number) >>> (x & 31)) & 1;
-        v = 5 * p0 + (rem[e] as number) * on;
+    let r0: number;
+    let r1: number;
+    let r2: number;
+    let r3: number;
+    let r4: number;
+    if (wpr === 1) {
+      // one word per row (w ≤ 32): the row's valid bits in a register. An edge left of lo has
+      // no ink left of it, one at or past hi all of it; in between, 5·(ink left of x) plus the
+      // fraction `rem` of pixel x (the bits left of the box are zero: no edge cases needed)
+      const word = (bits[y] as number) & span(lo, hi);
+      if (word === 0) continue;
+      const all = 5 * pop32(word);
+      let x = q1 + shift;
+      const v1 =
+        x < lo
+          ? 0
+          : x >= hi
+            ? all
+            : 5 * pop32(word & ((1 << x) - 1)) + (rem[1] as number) * ((word >>> x) & 1);
+      x = q2 + shift;
+      const v2 =
+        x < lo
+          ? 0
+          : x >= hi
+            ? all
+            : 5 * pop32(word & ((1 << x) - 1)) + (rem[2] as number) * ((word >>> x) & 1);
+      x = q3 + shift;
+      const v3 =
+        x < lo
+          ? 0
+          : x >= hi
+            ? all
+            : 5 * pop32(word & ((1 << x) - 1)) + (rem[3] as number) * ((word >>> x) & 1);
+      x = q4 + shift;
+      const v4 =
+        x < lo
+          ? 0
+          : x >= hi
+            ? all
+            : 5 * pop32(word & ((1 << x) - 1)) + (rem[4] as number) * ((word >>> x) & 1);
+      r0 = v1;
+      r1 = v2 - v1;
+      r2 = v3 - v2;
+      r3 = v4 - v3;
+      r4 = all - v4;
+    } else {
+      const r = y * wpr;
+      const total = countRange(bits, r, lo, hi);
+      if (total === 0) continue;
+      let prev = 0;
+      for (let e = 1; e <= 5; e++) {
+        const lq = (qx[e] as number) - ox;
+        let v: number;
+        if (lq < 0) v = 0;
+        else if (lq >= bw) v = 5 * total;
+        else {
+          const x = (qx[e] as number) + shift;
+          let p0: number;
+          let on: number;
+          if (x <= lo) p0 = 0;
+          else if (x >= hi) p0 = total;
+          else p0 = countRange(bits, r, lo, x);
+          if (x < lo || x >= hi) on = 0;
+          else on = ((bits[r + (x >> 5)] as number) >>> (x & 31)) & 1;
+          v = 5 * p0 + (rem[e] as number) * on;
+        }
+        rowv[e - 1] = v - prev;
+        prev = v;
       }
-      rowv[e - 1] = v - prev;
-      prev = v;
+      r0 = rowv[0] as number;
+      r1 = rowv[1] as number;
+      r2 = rowv[2] as number;
+      r3 = rowv[3] as number;
+      r4 = rowv[4] as number;
     }
     const py = y - by + oy;
     const end = ys[py + 1] as number;
     for (let j = ys[py] as number; j < end; j++) {
       const o = 5 * (yc[j] as number);
       const l = yl[j] as number;
-      for (let cx = 0; cx < 5; cx++)
-        acc[o + cx] = (acc[o + cx] as number) + l * (rowv[cx] as number);
+      acc[o] = (acc[o] as number) + l * r0;
+      acc[o + 1] = (acc[o + 1] as number) + l * r1;
+      acc[o + 2] = (acc[o + 2] as number) + l * r2;
+      acc[o + 3] = (acc[o + 3] as number) + l * r3;
+      acc[o + 4] = (acc[o + 4] as number) + l * r4;
     }
   }
   const norm = 1 / (W * H);
@@ -307,7 +364,32 @@ function flattenAndSmooth(
     let F1 = U < 1 ? 0 : U >= 255 ? 255 : U | 0;
     hs[hr] = f0 + f1;
     hs[hr + hsw] = F0 + F1;
-    for (let x = 2; x < w; x++) {
+    let x = 2;
+    if (LITTLE_ENDIAN) {
+      // pixels x − 1 (odd) and x: one 32-bit store per row
+      const half = hsw >> 1;
+      for (let p = (hr + 1) >> 1; x + 1 < w; x += 2, p++) {
+        u = (data[row + x] as number) + v;
+        U = (data[row + w + x] as number) + V;
+        v -= b;
+        V -= b;
+        const f2 = u < 1 ? 0 : u >= 255 ? 255 : u | 0;
+        const F2 = U < 1 ? 0 : U >= 255 ? 255 : U | 0;
+        u = (data[row + x + 1] as number) + v;
+        U = (data[row + w + x + 1] as number) + V;
+        v -= b;
+        V -= b;
+        const f3 = u < 1 ? 0 : u >= 255 ? 255 : u | 0;
+        const F3 = U < 1 ? 0 : U >= 255 ? 255 : U | 0;
+        hs32[p] = f0 + f1 + f2 + ((f1 + f2 + f3) << 16);
+        hs32[p + half] = F0 + F1 + F2 + ((F1 + F2 + F3) << 16);
+        f0 = f2;
+        f1 = f3;
+        F0 = F2;
+        F1 = F3;
+      }
+    }
+    for (; x < w; x++) {
       u = (data[row + x] as number) + v;
       U = (data[row + w + x] as number) + V;
       v -= b;
@@ -355,7 +437,11 @@ function flattenAndSmooth(
   // the second histogram (odd pixels of interior rows) folded into the first; Σ level·count
   let sum = 0;
   for (let i = 0; i < 256; i++) {
-    const n = (hist[i] as number) + (hist[256 + i] as number);
+    const n =
+      (hist[i] as number) +
+      (hist[256 + i] as number) +
+      (hist[512 + i] as number) +
+      (hist[768 + i] as number);
     hist[i] = n;
     sum += i * n;
   }
@@ -386,7 +472,25 @@ function smoothRow(
     const half = hsw >> 1;
     let x = 1;
     const pairsEnd = LITTLE_ENDIAN ? w : 0;
-    for (let p = (hr + 1) >> 1; x + 2 < pairsEnd; x += 2, p++) {
+    let p = (hr + 1) >> 1;
+    for (; x + 4 < pairsEnd; x += 4, p += 2) {
+      const a = (hs32[p] as number) + (hs32[p - half] as number) + (hs32[p + half] as number);
+      const c =
+        (hs32[p + 1] as number) + (hs32[p + 1 - half] as number) + (hs32[p + 1 + half] as number);
+      const s0 = m[a & 0xffff] as number;
+      const s1 = m[a >>> 16] as number;
+      const s2 = m[c & 0xffff] as number;
+      const s3 = m[c >>> 16] as number;
+      smooth[sr + x] = s0;
+      smooth[sr + x + 1] = s1;
+      smooth[sr + x + 2] = s2;
+      smooth[sr + x + 3] = s3;
+      hist[s0] = (hist[s0] as number) + 1;
+      hist[256 + s1] = (hist[256 + s1] as number) + 1;
+      hist[512 + s2] = (hist[512 + s2] as number) + 1;
+      hist[768 + s3] = (hist[768 + s3] as number) + 1;
+    }
+    for (; x + 2 < pairsEnd; x += 2, p++) {
       const a = (hs32[p] as number) + (hs32[p - half] as number) + (hs32[p + half] as number);
       const s0 = m[a & 0xffff] as number;
       const s1 = m[a >>> 16] as number;
