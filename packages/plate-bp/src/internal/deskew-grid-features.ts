@@ -511,8 +511,26 @@ function smoothRow(
     hist[s] = (hist[s] as number) + 1;
     return;
   }
-  // first or last row (or both), or a one-pixel-wide image: the rows and columns beyond the
-  // image are left out of the mean
+  if (w > 1 && h > 1) {
+    // first or last row: two rows in the mean (4 pixels at the ends, 6 between)
+    const other = y > 0 ? hr - hsw : hr + hsw;
+    const e = q[4] as Uint8Array;
+    const m = q[6] as Uint8Array;
+    let s = e[(hs[hr] as number) + (hs[other] as number)] as number;
+    smooth[sr] = s;
+    hist[s] = (hist[s] as number) + 1;
+    for (let x = 1; x < w - 1; x++) {
+      s = m[(hs[hr + x] as number) + (hs[other + x] as number)] as number;
+      smooth[sr + x] = s;
+      hist[s] = (hist[s] as number) + 1;
+    }
+    s = e[(hs[hr + w - 1] as number) + (hs[other + w - 1] as number)] as number;
+    smooth[sr + w - 1] = s;
+    hist[s] = (hist[s] as number) + 1;
+    return;
+  }
+  // a one-pixel-high or one-pixel-wide image: the rows and columns beyond the image are left
+  // out of the mean
   const up = y > 0 ? hr - hsw : -1;
   const down = y < h - 1 ? hr + hsw : -1;
   const vc = 1 + (up >= 0 ? 1 : 0) + (down >= 0 ? 1 : 0);
