@@ -13,7 +13,7 @@ let smooth = new Uint8Array(0); // the 3x3 mean, rows padded to a multiple of 4 
 let smooth32 = new Int32Array(smooth.buffer); // the same bytes, 4 pixels per element
 let bits = new Int32Array(0); // the foreground, one bit per pixel, rows of ceil(w/32) words
 let rowK = new Int32Array(0); // per row, the deskew shift (input x = output x + k)
-const hist = new Int32Array(1024);
+const hist = new Int32Array(512);
 const plane = new Float64Array(2);
 const acc = new Float64Array(25);
 const rowv = new Float64Array(5);
@@ -437,11 +437,7 @@ function flattenAndSmooth(
   // the second histogram (odd pixels of interior rows) folded into the first; Σ level·count
   let sum = 0;
   for (let i = 0; i < 256; i++) {
-    const n =
-      (hist[i] as number) +
-      (hist[256 + i] as number) +
-      (hist[512 + i] as number) +
-      (hist[768 + i] as number);
+    const n = (hist[i] as number) + (hist[256 + i] as number);
     hist[i] = n;
     sum += i * n;
   }
@@ -487,8 +483,8 @@ function smoothRow(
       smooth[sr + x + 3] = s3;
       hist[s0] = (hist[s0] as number) + 1;
       hist[256 + s1] = (hist[256 + s1] as number) + 1;
-      hist[512 + s2] = (hist[512 + s2] as number) + 1;
-      hist[768 + s3] = (hist[768 + s3] as number) + 1;
+      hist[s2] = (hist[s2] as number) + 1;
+      hist[256 + s3] = (hist[256 + s3] as number) + 1;
     }
     for (; x + 2 < pairsEnd; x += 2, p++) {
       const a = (hs32[p] as number) + (hs32[p - half] as number) + (hs32[p + half] as number);
