@@ -58,9 +58,8 @@ describe("shuffleInto moves every row's exact bits", () => {
   // high word has every exponent bit set (and that is not ∞) is a NaN double, whose bits an engine
   // may change, so such data must fall back to 32-bit moves. Little-endian: word 2k+1 is the high
   // word of pair k.
-  const width = 4;
   /** Low words (even positions) are distinct per row; high words cycle through `high`. */
-  function rows(m: number, high: readonly number[]): Float32Array {
+  function rows(m: number, width: number, high: readonly number[]): Float32Array {
     const x = new Float32Array(m * width);
     const bits = new Uint32Array(x.buffer);
     for (let i = 0; i < m; i++) {
@@ -71,19 +70,28 @@ describe("shuffleInto moves every row's exact bits", () => {
     }
     return x;
   }
-  it.each([
+  const specials = [
     // High words -0, ∞, JavaScript's NaN (0x7fc00000), a denormal, plain values: no NaN double.
     ["no NaN pairs", [0x80000000, 0x7f800000, 0x7fc00000, 0x00000001, 0x3f800000, 0xc2c80000]],
     // High words 0xfff80001 and 0x7ff12345 (float32 NaNs with payloads) make NaN doubles.
     ["NaN pairs", [0x00000000, 0xfff80001, 0x3f800000, 0x7ff12345]],
-  ])("%s, several buckets", (_name, special) => {
+  ] as const;
+  // Width 4 and 6 (pairs moved two or three at a time); with the row indices asked for, and
+  // without (features + labels only: the scatter's one-loop path), where the label tells the row.
+  const cases = specials.flatMap(([name, high]) =>
+    [4, 6].flatMap((width) =>
+      [true, false].map((withIndex) => [name, width, withIndex, high] as const),
+    ),
+  );
+  it.each(cases)("%s, width %i, row indices %s, several buckets", (_n, width, withIndex, high) => {
     const m = 70_000;
+    const offset = 3;
     expect(bucketCount(m)).toBeGreaterThan(1);
-    const x = rows(m, special);
+    const x = rows(m, width, high);
     const y = new Int32Array(m).map((_, i) => -i);
-    const ox = new Float32Array(m * width);
-    const oy = new Int32Array(m);
-    const index = new Int32Array(m);
+    const ox = new Float32Array((m + offset) * width);
+    const oy = new Int32Array(m + offset);
+    const index = withIndex ? new Int32Array(m + offset) : null;
     shuffleInto(
       createRng(9),
       m,
@@ -93,20 +101,24 @@ describe("shuffleInto moves every row's exact bits", () => {
         { src: y, dst: oy, width: 1 },
       ],
       index,
-      0,
+      offset,
     );
     const inBits = new Uint32Array(x.buffer);
     const outBits = new Uint32Array(ox.buffer);
     let mismatches = 0;
-    for (let k = 0; k < m; k++) {
-      const r = index[k] as number;
-      if (oy[k] !== -r) mismatches++;
+    const seen = new Uint8Array(m);
+    for (let k = offset; k < m + offset; k++) {
+      const r = -(oy[k] as number);
+      if (index && index[k] !== r) mismatches++;
+      seen[r] = (seen[r] as number) + 1;
       for (let d = 0; d < width; d++) {
         if (outBits[k * width + d] !== inBits[r * width + d]) mismatches++;
       }
     }
     expect(mismatches).toBe(0);
-    expect(new Set(index).size).toBe(m);
+    expect(seen.every((v) => v === 1)).toBe(true);
+    // Rows before the offset are left alone.
+    expect(Array.from(oy.subarray(0, offset))).toEqual([0, 0, 0]);
   });
 });
 

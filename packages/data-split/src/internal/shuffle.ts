@@ -339,6 +339,20 @@ function scatter(
   const flags = new Int32Array(views.length);
   const cursor = starts.slice(0, starts.length - 1);
   for (let b = 0; b < cursor.length; b++) cursor[b] = (cursor[b] as number) + offset;
+  const [x, y] = views;
+  if (
+    ids &&
+    !sel &&
+    !indexOut &&
+    views.length === 2 &&
+    x?.src instanceof Float64Array &&
+    x.dst instanceof Float64Array &&
+    y?.src instanceof Int32Array &&
+    y.dst instanceof Int32Array &&
+    y.width === 1
+  ) {
+    return scatterRowsAndLabels(ids, cursor, m, x.src, x.dst, x.width, y.src, y.dst) ? [0] : [];
+  }
   const pos = new Int32Array(Math.min(m, CHUNK));
   for (let from = 0; from < m; from += CHUNK) {
     const len = Math.min(CHUNK, m - from);
@@ -467,4 +481,52 @@ export function permutation(rng: Rng, m: number, sel: Int32Array | null = null):
   const out = new Int32Array(m);
   shuffleInto(rng, m, sel, [], out, 0);
   return out;
+}
+
+/**
+ * The scatter pass for the most common call, features moved as doubles plus one int32 label per
+ * row, with no selection: one loop, each row's destination computed once and used for both.
+ * Returns true when a moved double was a NaN (see {@link moveF64}).
+ */
+function scatterRowsAndLabels(
+  ids: Uint16Array,
+  cursor: Int32Array,
+  m: number,
+  xs: Float64Array,
+  xd: Float64Array,
+  w: number,
+  ys: Int32Array,
+  yd: Int32Array,
+): boolean {
+  let nan = false;
+  if (w === 2) {
+    for (let i = 0; i < m; i++) {
+      const b = ids[i] as number;
+      const p = cursor[b] as number;
+      cursor[b] = p + 1;
+      const u = xs[2 * i] as number;
+      const v = xs[2 * i + 1] as number;
+      xd[2 * p] = u;
+      xd[2 * p + 1] = v;
+      // biome-ignore lint/suspicious/noSelfCompare: x !== x is the NaN test.
+      if (u !== u || v !== v) nan = true;
+      yd[p] = ys[i] as number;
+    }
+    return nan;
+  }
+  for (let i = 0; i < m; i++) {
+    const b = ids[i] as number;
+    const p = cursor[b] as number;
+    cursor[b] = p + 1;
+    const r = i * w;
+    const o = p * w;
+    for (let d = 0; d < w; d++) {
+      const u = xs[r + d] as number;
+      xd[o + d] = u;
+      // biome-ignore lint/suspicious/noSelfCompare: x !== x is the NaN test.
+      if (u !== u) nan = true;
+    }
+    yd[p] = ys[i] as number;
+  }
+  return nan;
 }
