@@ -122,6 +122,41 @@ describe("shuffleInto moves every row's exact bits", () => {
   });
 });
 
+describe("shuffleInto with a row selection", () => {
+  it.each([2, 4, 6])("moves exactly the selected rows, paired, width %i", (width) => {
+    // Features + labels with a selection: the scatter's one-loop path reads row sel[i].
+    const n = 150_000;
+    const sel = Int32Array.from({ length: 100_000 }, (_, k) => (k * 7919) % n);
+    expect(bucketCount(sel.length)).toBeGreaterThan(1);
+    const x = new Float32Array(n * width).map((_, j) => Math.floor(j / width) + (j % width) / 8);
+    const y = Int32Array.from({ length: n }, (_, i) => i);
+    const ox = new Float32Array(sel.length * width);
+    const oy = new Int32Array(sel.length);
+    shuffleInto(
+      createRng(4),
+      sel.length,
+      sel,
+      [
+        { src: x, dst: ox, width },
+        { src: y, dst: oy, width: 1 },
+      ],
+      null,
+      0,
+    );
+    const wanted = new Set(sel);
+    const seen = new Set<number>();
+    let bad = 0;
+    for (let k = 0; k < oy.length; k++) {
+      const r = oy[k] as number;
+      if (!wanted.has(r) || seen.has(r)) bad++;
+      seen.add(r);
+      for (let d = 0; d < width; d++) if (ox[k * width + d] !== r + d / 8) bad++;
+    }
+    expect(bad).toBe(0);
+    expect(seen.size).toBe(sel.length);
+  });
+});
+
 describe("approximateMode (scikit-learn's largest-remainder allocation)", () => {
   it.each([
     [[4, 2], 3, [2, 1]],

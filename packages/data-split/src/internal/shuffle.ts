@@ -342,7 +342,6 @@ function scatter(
   const [x, y] = views;
   if (
     ids &&
-    !sel &&
     !indexOut &&
     views.length === 2 &&
     x?.src instanceof Float64Array &&
@@ -351,7 +350,9 @@ function scatter(
     y.dst instanceof Int32Array &&
     y.width === 1
   ) {
-    return scatterRowsAndLabels(ids, cursor, m, x.src, x.dst, x.width, y.src, y.dst) ? [0] : [];
+    return scatterRowsAndLabels(ids, cursor, m, sel, x.src, x.dst, x.width, y.src, y.dst)
+      ? [0]
+      : [];
   }
   const pos = new Int32Array(Math.min(m, CHUNK));
   for (let from = 0; from < m; from += CHUNK) {
@@ -485,13 +486,14 @@ export function permutation(rng: Rng, m: number, sel: Int32Array | null = null):
 
 /**
  * The scatter pass for the most common call, features moved as doubles plus one int32 label per
- * row, with no selection: one loop, each row's destination computed once and used for both.
- * Returns true when a moved double was a NaN (see {@link moveF64}).
+ * row (source row `sel[i]`, or i): one loop, each row's destination computed once and used for
+ * both. Returns true when a moved double was a NaN (see {@link moveF64}).
  */
 function scatterRowsAndLabels(
   ids: Uint16Array,
   cursor: Int32Array,
   m: number,
+  sel: Int32Array | null,
   xs: Float64Array,
   xd: Float64Array,
   w: number,
@@ -504,13 +506,14 @@ function scatterRowsAndLabels(
       const b = ids[i] as number;
       const p = cursor[b] as number;
       cursor[b] = p + 1;
-      const u = xs[2 * i] as number;
-      const v = xs[2 * i + 1] as number;
+      const q = sel === null ? i : (sel[i] as number);
+      const u = xs[2 * q] as number;
+      const v = xs[2 * q + 1] as number;
       xd[2 * p] = u;
       xd[2 * p + 1] = v;
       // biome-ignore lint/suspicious/noSelfCompare: x !== x is the NaN test.
       if (u !== u || v !== v) nan = true;
-      yd[p] = ys[i] as number;
+      yd[p] = ys[q] as number;
     }
     return nan;
   }
@@ -518,7 +521,8 @@ function scatterRowsAndLabels(
     const b = ids[i] as number;
     const p = cursor[b] as number;
     cursor[b] = p + 1;
-    const r = i * w;
+    const q = sel === null ? i : (sel[i] as number);
+    const r = q * w;
     const o = p * w;
     for (let d = 0; d < w; d++) {
       const u = xs[r + d] as number;
@@ -526,7 +530,7 @@ function scatterRowsAndLabels(
       // biome-ignore lint/suspicious/noSelfCompare: x !== x is the NaN test.
       if (u !== u) nan = true;
     }
-    yd[p] = ys[i] as number;
+    yd[p] = ys[q] as number;
   }
   return nan;
 }
