@@ -125,21 +125,40 @@ function regionFeatures(
   let x1 = -1;
   let y0 = h;
   let y1 = -1;
-  // per row, scan in from both ends only as far as the first character pixel
-  for (let y = 0; y < h; y++) {
+  // v > t ⇔ floor(t) − v < 0 for 8-bit v (the sign bit)
+  const ft = t < -1 ? -1 : t > 255 ? 255 : Math.floor(t);
+  // the first and the last rows with a character pixel
+  for (let y = 0; y < h && y0 === h; y++) {
+    const row = y * w;
+    for (let x = 0; x < w; x++) {
+      if ((ft - (data[row + x] as number)) >>> 31 !== inv) {
+        y0 = y;
+        x0 = x;
+        break;
+      }
+    }
+  }
+  if (y0 === h) return new Float32Array(kind === "easypr120" ? 120 : 25);
+  for (let y = h - 1; y >= y0 && y1 < 0; y--) {
+    const row = y * w;
+    for (let x = w - 1; x >= 0; x--) {
+      if ((ft - (data[row + x] as number)) >>> 31 !== inv) {
+        y1 = y;
+        x1 = x;
+        break;
+      }
+    }
+  }
+  // every row from y0 to y1: scan in from both ends only as far as the box found so far
+  for (let y = y0; y <= y1; y++) {
     const row = y * w;
     let first = 0;
-    while (first < w && ((data[row + first] as number) > t ? 1 : 0) === inv) first++;
-    if (first === w) continue;
-    let last = w - 1;
-    while (((data[row + last] as number) > t ? 1 : 0) === inv) last--;
-    if (y0 > y) y0 = y;
-    y1 = y;
+    while (first < x0 && (ft - (data[row + first] as number)) >>> 31 === inv) first++;
     if (first < x0) x0 = first;
+    let last = w - 1;
+    while (last > x1 && (ft - (data[row + last] as number)) >>> 31 === inv) last--;
     if (last > x1) x1 = last;
   }
-  // no character: the features of one background pixel (all zeros)
-  if (x1 < 0) return new Float32Array(kind === "easypr120" ? 120 : 25);
   const bw = x1 - x0 + 1;
   const bh = y1 - y0 + 1;
   const side = Math.max(bw, bh);

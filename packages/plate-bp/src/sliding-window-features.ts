@@ -117,7 +117,7 @@ export function cachedOverlaps(n: number, g: number): Overlaps {
 }
 
 let scratch = new Float64Array(0);
-let prefix = new Int32Array(64);
+let prefix = new Int32Array(64); // P[0] = 0 stays
 
 // Cell boundary c*W/g split into q = floor(c*W/g) and remainder r = c*W mod g (c = 0..g).
 const boundsCache = new Map<number, { q: Int32Array; r: Int32Array }>();
@@ -192,24 +192,27 @@ export function gridOfRegion(
   inv: number,
 ): void {
   const ty = cachedOverlaps(H, gy);
-  const need = bh * gx + gy * gx;
-  if (scratch.length < need) scratch = new Float64Array(need * 2);
-  const rows = scratch;
-  rows.fill(0, bh * gx, need); // the x phase overwrites rows 0..bh*gx
-  const acc = bh * gx;
-  // x phase from per-row prefix sums: g * (ink left of position c*W/g), exact in integers
+  const n = gy * gx;
+  if (scratch.length < n + gx) scratch = new Float64Array(2 * (n + gx));
+  const acc = scratch; // acc[0..n): the grid; acc[n..n+gx): the current row's cells
+  acc.fill(0, 0, n);
+  // x phase per row, from running counts: gx * (ink left of position c*W/gx), exact in integers
+  // (all sums below are integers, so their order does not matter)
   const { q, r: rem } = cachedBounds(W, gx);
+  const ys = ty.start;
+  const yc = ty.cell;
+  const yl = ty.len;
+  // v > t ⇔ floor(t) − v < 0 for 8-bit v: the sign bit, without a branch per pixel
+  const ft = t < -1 ? -1 : t > 255 ? 255 : Math.floor(t);
   if (prefix.length < bw + 1) prefix = new Int32Array(2 * (bw + 1));
   const P = prefix;
   for (let y = 0; y < bh; y++) {
     const row = (by + y) * stride + bx;
     let c = 0;
-    P[0] = 0;
     for (let x = 0; x < bw; x++) {
-      c += ((data[row + x] as number) > t ? 1 : 0) ^ inv;
+      c += ((ft - (data[row + x] as number)) >>> 31) ^ inv;
       P[x + 1] = c;
     }
-    const base = y * gx;
     let prev = 0;
     for (let k = 1; k <= gx; k++) {
       const lq = (q[k] as number) - ox;
@@ -220,23 +223,17 @@ export function gridOfRegion(
         const p0 = P[lq] as number;
         v = gx * p0 + (rem[k] as number) * ((P[lq + 1] as number) - p0);
       }
-      rows[base + k - 1] = v - prev;
+      acc[n + k - 1] = v - prev;
       prev = v;
     }
-  }
-  const ys = ty.start;
-  const yc = ty.cell;
-  const yl = ty.len;
-  for (let y = 0; y < bh; y++) {
-    const r = y * gx;
     const e1 = ys[oy + y + 1] as number;
-    for (let k = ys[oy + y] as number; k < e1; k++) {
-      const o = acc + (yc[k] as number) * gx;
-      const l = yl[k] as number;
+    for (let j = ys[oy + y] as number; j < e1; j++) {
+      const o = (yc[j] as number) * gx;
+      const l = yl[j] as number;
       for (let cx = 0; cx < gx; cx++)
-        rows[o + cx] = (rows[o + cx] as number) + l * (rows[r + cx] as number);
+        acc[o + cx] = (acc[o + cx] as number) + l * (acc[n + cx] as number);
     }
   }
   const norm = 1 / (W * H);
-  for (let i = 0; i < gy * gx; i++) out[offset + i] = (rows[acc + i] as number) * norm;
+  for (let i = 0; i < n; i++) out[offset + i] = (acc[i] as number) * norm;
 }
