@@ -87,27 +87,26 @@ export function isInverted(
 ): boolean {
   if (polarity === "light-on-dark") return false;
   if (polarity === "dark-on-light") return true;
+  // v > t ⇔ floor(t) − v < 0 for 8-bit v (the sign bit, no branch per pixel)
+  const ft = t < -1 ? -1 : t > 255 ? 255 : Math.floor(t);
   let border = 0;
   let brightBorder = 0;
-  for (let x = 0; x < w; x++) {
-    brightBorder += (data[x] as number) > t ? 1 : 0;
-    border++;
-    if (h > 1) {
-      brightBorder += (data[(h - 1) * w + x] as number) > t ? 1 : 0;
-      border++;
-    }
+  const lastRow = (h - 1) * w;
+  for (let x = 0; x < w; x++) brightBorder += (ft - (data[x] as number)) >>> 31;
+  border += w;
+  if (h > 1) {
+    for (let x = 0; x < w; x++) brightBorder += (ft - (data[lastRow + x] as number)) >>> 31;
+    border += w;
   }
-  for (let y = 1; y < h - 1; y++) {
-    brightBorder += (data[y * w] as number) > t ? 1 : 0;
-    border++;
-    if (w > 1) {
-      brightBorder += (data[y * w + w - 1] as number) > t ? 1 : 0;
-      border++;
-    }
+  for (let y = 1; y < h - 1; y++) brightBorder += (ft - (data[y * w] as number)) >>> 31;
+  border += Math.max(h - 2, 0);
+  if (w > 1) {
+    for (let y = 1; y < h - 1; y++) brightBorder += (ft - (data[y * w + w - 1] as number)) >>> 31;
+    border += Math.max(h - 2, 0);
   }
   if (2 * brightBorder !== border) return 2 * brightBorder > border;
   let bright = 0;
   const n = w * h;
-  for (let i = 0; i < n; i++) bright += (data[i] as number) > t ? 1 : 0;
+  for (let i = 0; i < n; i++) bright += (ft - (data[i] as number)) >>> 31;
   return 2 * bright > n;
 }

@@ -117,7 +117,6 @@ export function cachedOverlaps(n: number, g: number): Overlaps {
 }
 
 let scratch = new Float64Array(0);
-let prefix = new Int32Array(64); // P[0] = 0 stays
 
 // Cell boundary c*W/g split into q = floor(c*W/g) and remainder r = c*W mod g (c = 0..g).
 const boundsCache = new Map<number, { q: Int32Array; r: Int32Array }>();
@@ -204,24 +203,20 @@ export function gridOfRegion(
   const yl = ty.len;
   // v > t ⇔ floor(t) − v < 0 for 8-bit v: the sign bit, without a branch per pixel
   const ft = t < -1 ? -1 : t > 255 ? 255 : Math.floor(t);
-  if (prefix.length < bw + 1) prefix = new Int32Array(2 * (bw + 1));
-  const P = prefix;
   for (let y = 0; y < bh; y++) {
     const row = (by + y) * stride + bx;
+    // the edges q[k] − ox are non-decreasing and the last is ≥ bw: one running count per row
     let c = 0;
-    for (let x = 0; x < bw; x++) {
-      c += ((ft - (data[row + x] as number)) >>> 31) ^ inv;
-      P[x + 1] = c;
-    }
+    let x = 0;
     let prev = 0;
     for (let k = 1; k <= gx; k++) {
       const lq = (q[k] as number) - ox;
-      let v: number;
-      if (lq < 0) v = 0;
-      else if (lq >= bw) v = gx * c;
-      else {
-        const p0 = P[lq] as number;
-        v = gx * p0 + (rem[k] as number) * ((P[lq + 1] as number) - p0);
+      let v = 0;
+      if (lq >= 0) {
+        const to = lq < bw ? lq : bw;
+        for (; x < to; x++) c += ((ft - (data[row + x] as number)) >>> 31) ^ inv;
+        v = gx * c;
+        if (lq < bw) v += (rem[k] as number) * (((ft - (data[row + lq] as number)) >>> 31) ^ inv);
       }
       acc[n + k - 1] = v - prev;
       prev = v;
