@@ -213,7 +213,7 @@ export function gridOfRegion(
       const lq = (q[k] as number) - ox;
       let v = 0;
       if (lq >= 0) {
-        const to = lq < bw ? lq : bw;
+        const to = Math.min(lq, bw);
         for (; x < to; x++) c += ((ft - (data[row + x] as number)) >>> 31) ^ inv;
         v = gx * c;
         if (lq < bw) v += (rem[k] as number) * (((ft - (data[row + lq] as number)) >>> 31) ^ inv);
