@@ -113,37 +113,68 @@ export function deskewGridFeatures(
     if (2 * bright !== border) inverted = 2 * bright > border;
     else inverted = 2 * countWords(bits, 0, wpr * h) > w * h;
   }
-  if (inverted) {
-    const tail = w & 31 ? (1 << (w & 31)) - 1 : -1;
-    for (let y = 0; y < h; y++) {
-      const r = y * wpr;
-      for (let j = 0; j < wpr - 1; j++) bits[r + j] = ~(bits[r + j] as number);
-      bits[r + wpr - 1] = ~(bits[r + wpr - 1] as number) & tail;
-    }
-  }
   let m = 0;
   let sx = 0;
   let sy = 0;
   let sxy = 0;
   let syy = 0;
-  for (let y = 0; y < h; y++) {
-    let rm = 0;
-    let rx = 0;
-    for (let j = 0; j < wpr; j++) {
-      const word = bits[y * wpr + j] as number;
+  if (wpr === 1) {
+    // one word per row: the inversion and the row's moments in one step (per-byte tables)
+    const flip = inverted ? (w === 32 ? -1 : (1 << w) - 1) : 0;
+    for (let y = 0; y < h; y++) {
+      const word = (bits[y] as number) ^ flip;
+      bits[y] = word;
       if (word === 0) continue;
-      for (let s = 0; s < 32; s += 8) {
-        const b = (word >>> s) & 255;
-        const p = POP8[b] as number;
-        rm += p;
-        rx += (POS8[b] as number) + (32 * j + s) * p;
+      const b0 = word & 255;
+      const b1 = (word >>> 8) & 255;
+      const b2 = (word >>> 16) & 255;
+      const b3 = word >>> 24;
+      const p1 = POP8[b1] as number;
+      const p2 = POP8[b2] as number;
+      const p3 = POP8[b3] as number;
+      const rm = (POP8[b0] as number) + p1 + p2 + p3;
+      const rx =
+        (POS8[b0] as number) +
+        (POS8[b1] as number) +
+        (POS8[b2] as number) +
+        (POS8[b3] as number) +
+        8 * p1 +
+        16 * p2 +
+        24 * p3;
+      m += rm;
+      sx += rx;
+      sy += rm * y;
+      sxy += rx * y;
+      syy += rm * y * y;
+    }
+  } else {
+    if (inverted) {
+      const tail = w & 31 ? (1 << (w & 31)) - 1 : -1;
+      for (let y = 0; y < h; y++) {
+        const r = y * wpr;
+        for (let j = 0; j < wpr - 1; j++) bits[r + j] = ~(bits[r + j] as number);
+        bits[r + wpr - 1] = ~(bits[r + wpr - 1] as number) & tail;
       }
     }
-    m += rm;
-    sx += rx;
-    sy += rm * y;
-    sxy += rx * y;
-    syy += rm * y * y;
+    for (let y = 0; y < h; y++) {
+      let rm = 0;
+      let rx = 0;
+      for (let j = 0; j < wpr; j++) {
+        const word = bits[y * wpr + j] as number;
+        if (word === 0) continue;
+        for (let s = 0; s < 32; s += 8) {
+          const b = (word >>> s) & 255;
+          const p = POP8[b] as number;
+          rm += p;
+          rx += (POS8[b] as number) + (32 * j + s) * p;
+        }
+      }
+      m += rm;
+      sx += rx;
+      sy += rm * y;
+      sxy += rx * y;
+      syy += rm * y * y;
+    }
   }
   const out = new Float32Array(25);
   if (m === 0) return out;
