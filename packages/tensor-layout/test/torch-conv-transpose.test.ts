@@ -2,8 +2,8 @@ import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { describe, expect, it } from "vitest";
 import { toNCHW, toNHWC } from "../src/index.js";
-import { loadTorchStateDict, type TorchPortWarning, torchConvTransposeCrop } from "../src/torch.js";
-import { loadTorchFixture, relativeError } from "./helpers/torch-fixtures.js";
+import { loadTorchStateDict, torchConvTransposeCrop } from "../src/torch.js";
+import { collectWarnings, loadTorchFixture, relativeError } from "./helpers/torch-fixtures.js";
 
 const pairs = (c: [number, number]): [[number, number], [number, number]] => [c, c];
 
@@ -84,14 +84,6 @@ function predictNCHW(
     const y = toNCHW(model.predict(x) as tf.Tensor, "NHWC");
     return { data: y.dataSync() as Float32Array, shape: y.shape };
   });
-}
-
-function collectWarnings(): {
-  warnings: TorchPortWarning[];
-  onWarning: (w: TorchPortWarning) => void;
-} {
-  const warnings: TorchPortWarning[] = [];
-  return { warnings, onWarning: (w) => warnings.push(w) };
 }
 
 describe("porting PyTorch ConvTranspose2d with padding / output_padding", () => {

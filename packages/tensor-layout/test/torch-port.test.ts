@@ -7,9 +7,8 @@ import {
   convertLinearWeight,
   loadTorchStateDict,
   TorchPortError,
-  type TorchPortWarning,
 } from "../src/torch.js";
-import { loadTorchFixture, relativeError } from "./helpers/torch-fixtures.js";
+import { collectWarnings, loadTorchFixture, relativeError } from "./helpers/torch-fixtures.js";
 
 // PyTorch: Conv2d(3,8,3,p=1) → ReLU → MaxPool2d(2) → Conv2d(8,16,3,s=2,p=1) → ReLU → flatten → Linear(192,10)
 function smallCnn(stride2: "recipe" | "same"): tfl.LayersModel {
@@ -94,14 +93,6 @@ function predict(
     const x = toNHWC(tf.tensor(input.data, input.shape), "NCHW");
     return (model.predict(x) as tf.Tensor).dataSync() as Float32Array;
   });
-}
-
-function collectWarnings(): {
-  warnings: TorchPortWarning[];
-  onWarning: (w: TorchPortWarning) => void;
-} {
-  const warnings: TorchPortWarning[] = [];
-  return { warnings, onWarning: (w) => warnings.push(w) };
 }
 
 describe("porting real PyTorch models (fixtures made by scripts/make-torch-fixtures.py)", () => {

@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { readSafetensors, type SafetensorsTensor } from "@trainkit/checkpoint";
+import type { TorchPortWarning } from "../../src/torch.js";
 
 /** A fixture written by scripts/make-torch-fixtures.py: PyTorch weights, input and output. */
 export interface TorchFixture {
@@ -33,4 +34,13 @@ export function relativeError(actual: ArrayLike<number>, expected: ArrayLike<num
     scale = Math.max(scale, Math.abs(expected[i] as number));
   }
   return diff / scale;
+}
+
+/** A warning sink for `loadTorchStateDict`'s `onWarning`, and the warnings it collected. */
+export function collectWarnings(): {
+  warnings: TorchPortWarning[];
+  onWarning: (w: TorchPortWarning) => void;
+} {
+  const warnings: TorchPortWarning[] = [];
+  return { warnings, onWarning: (w) => warnings.push(w) };
 }
