@@ -1,5 +1,6 @@
 import { PlateBpError } from "./errors.js";
 import type { GrayImage } from "./image-types.js";
+import { LITTLE_ENDIAN } from "./internal/endian.js";
 
 /** 256-bin histogram of an 8-bit gray image. */
 export function grayHistogram(image: GrayImage): Float64Array {
@@ -60,7 +61,6 @@ export function otsuThreshold(input: GrayImage | ArrayLike<number>): number {
 }
 
 const scratch = new Int32Array(1024);
-const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 /** @internal Otsu over 8-bit pixels (same rule as {@link otsuThreshold}), allocation-free. */
 export function otsuOfGray(data: Uint8Array): number {

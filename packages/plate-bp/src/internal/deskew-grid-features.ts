@@ -4,6 +4,7 @@ import { lightingPlane } from "../flatten-lighting.js";
 import type { GrayImage } from "../image-types.js";
 import { otsuSearch } from "../otsu-threshold.js";
 import { cachedBounds, cachedOverlaps } from "../sliding-window-features.js";
+import { LITTLE_ENDIAN } from "./endian.js";
 import { checkDims } from "./validate.js";
 
 // Scratch buffers, grown on demand; nothing here escapes a call.
@@ -19,8 +20,6 @@ const acc = new Float64Array(25);
 const rowv = new Float64Array(5);
 const q: Uint8Array[] = [];
 for (let c = 1; c <= 9; c++) q[c] = roundedQuotients(c);
-// the 4-pixels-at-a-time thresholding and the paired vertical sums read through Int32Array views
-const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 // per byte: number of set bits, and the sum of their positions
 const POP8 = new Uint8Array(256);
 const POS8 = new Uint8Array(256);
