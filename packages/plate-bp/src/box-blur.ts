@@ -12,8 +12,8 @@ export function boxBlur3(image: GrayImage): GrayImage {
   return boxBlur3Into(image, new Uint8Array(n), new Uint16Array(n));
 }
 
-/** @internal {@link boxBlur3} into `out`, with `hs` as scratch (lengths ≥ width·height). */
-export function boxBlur3Into(image: GrayImage, out: Uint8Array, hs: Uint16Array): GrayImage {
+/** {@link boxBlur3} into `out`, with `hs` as scratch (lengths ≥ width·height). */
+function boxBlur3Into(image: GrayImage, out: Uint8Array, hs: Uint16Array): GrayImage {
   const { width: w, height: h, data } = image;
   // horizontal 3-sums (2-sums at the ends), then vertical; each sum divided by its pixel count
   for (let y = 0; y < h; y++) {

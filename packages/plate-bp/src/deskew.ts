@@ -14,33 +14,19 @@ export interface DeskewResult extends BinaryImage {
  */
 export function deskew(image: BinaryImage): DeskewResult {
   checkDims("deskew", image);
-  return deskewThresholded(image.data, image.width, image.height, 0, 0);
-}
-
-/**
- * @internal {@link deskew} of the binary image `(v > t) XOR inv` of `data`, thresholded on the
- * fly (t = 0, inv = 0 for a binary image). The output holds 0 and 1.
- */
-export function deskewThresholded(
-  data: Uint8Array,
-  w: number,
-  h: number,
-  t: number,
-  inv: number,
-  scratch?: { bin: Uint8Array; out: Uint8Array },
-): DeskewResult {
+  const { width: w, height: h, data } = image;
   let m = 0;
   let sx = 0;
   let sy = 0;
   let sxy = 0;
   let syy = 0;
-  const bin = scratch && scratch.bin.length >= w * h ? scratch.bin : new Uint8Array(w * h);
+  const bin = new Uint8Array(w * h);
   for (let y = 0; y < h; y++) {
     const row = y * w;
     let rm = 0;
     let rx = 0;
     for (let x = 0; x < w; x++) {
-      const b = ((data[row + x] as number) > t ? 1 : 0) ^ inv;
+      const b = (data[row + x] as number) > 0 ? 1 : 0;
       bin[row + x] = b;
       rm += b;
       rx += b * x;
@@ -57,11 +43,7 @@ export function deskewThresholded(
   const skew = mu02 > 1e-9 ? mu11 / mu02 : 0;
   const pad = Math.ceil((Math.abs(skew) * h) / 2) + 1;
   const W = w + 2 * pad;
-  let out: Uint8Array;
-  if (scratch && scratch.out.length >= W * h) {
-    out = scratch.out.subarray(0, W * h);
-    out.fill(0);
-  } else out = new Uint8Array(W * h);
+  const out = new Uint8Array(W * h);
   for (let y = 0; y < h; y++) {
     // output x takes input x + k with k = round(skew·(y − cy)) − pad (integer x: the rounding of
     // x + shift is x + round(shift)), so each row is one shifted copy

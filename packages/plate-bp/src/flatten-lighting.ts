@@ -12,8 +12,8 @@ export function flattenLighting(image: GrayImage, ring = 2): GrayImage {
   return flattenLightingInto(image, ring, new Uint8Array(image.width * image.height));
 }
 
-/** @internal {@link flattenLighting} written into `out` (length ≥ width·height). */
-export function flattenLightingInto(image: GrayImage, ring: number, out: Uint8Array): GrayImage {
+/** {@link flattenLighting} written into `out` (length ≥ width·height). */
+function flattenLightingInto(image: GrayImage, ring: number, out: Uint8Array): GrayImage {
   const { width: w, height: h, data } = image;
   if (!lightingPlane(data, w, h, ring, plane)) {
     out.set(data);
