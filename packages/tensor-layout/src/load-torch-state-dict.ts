@@ -170,6 +170,10 @@ function inputShapeOf(layer: Layer): (number | null)[] | undefined {
   return undefined;
 }
 
+/** A layer config's size option (one number, a pair, or absent: default `d`) as [rows, columns]. */
+const pairOf = (v: number | number[] | undefined, d: number): [number, number] =>
+  v === undefined ? [d, d] : Array.isArray(v) ? [v[0] ?? d, v[1] ?? v[0] ?? d] : [v, v];
+
 /**
  * When `dense` reads a Flatten of a ≥3-D activation (possibly through dropout/activation layers),
  * the channels-first shape PyTorch flattened: `[C, H, W]`.
@@ -204,12 +208,10 @@ function warnSamePadding(layer: Layer, warn: (w: TorchPortWarning) => void): voi
     dataFormat?: string;
   };
   if (config.padding !== "same") return;
-  const pair = (v: number | number[] | undefined, d: number): [number, number] =>
-    v === undefined ? [d, d] : Array.isArray(v) ? [v[0] ?? d, v[1] ?? v[0] ?? d] : [v, v];
-  const strides = pair(config.strides ?? config.poolSize, 1);
+  const strides = pairOf(config.strides ?? config.poolSize, 1);
   if (strides[0] === 1 && strides[1] === 1) return;
-  const kernel = pair(config.kernelSize ?? config.poolSize, 1);
-  const dilation = pair(config.dilationRate, 1);
+  const kernel = pairOf(config.kernelSize ?? config.poolSize, 1);
+  const dilation = pairOf(config.dilationRate, 1);
   const shape = inputShapeOf(layer);
   const spatial =
     shape === undefined || shape.length !== 4
@@ -243,9 +245,6 @@ function warnSamePadding(layer: Layer, warn: (w: TorchPortWarning) => void): voi
     message: `Layer ${layer.name} uses padding 'same' with strides [${strides.join(", ")}] on a ${spatial.join("×")} input: TensorFlow pads rows ${h.before} top / ${h.after} bottom and columns ${w.before} left / ${w.after} right, which no symmetric PyTorch padding=p matches, so outputs will differ. ${recipe}`,
   });
 }
-
-const pairOf = (v: number | number[] | undefined, d: number): [number, number] =>
-  v === undefined ? [d, d] : Array.isArray(v) ? [v[0] ?? d, v[1] ?? v[0] ?? d] : [v, v];
 
 /**
  * A `'same'` Conv2DTranspose crops `floor((k − s)/2)` rows at the top and the rest at the bottom of
