@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  AUGMENTATION_PRESETS,
   classifyImage,
   classifyImages,
   DIGITS,
@@ -45,17 +46,8 @@ describe("shipped models", () => {
     const one = classifyImage(
       renderCharacter(barlow, "4", {
         augment: {
-          ...{
-            rotationDeg: [0, 0],
-            shear: [0, 0],
-            scale: [1, 1],
-            aspect: [1, 1],
-            translatePx: [0, 0],
-            blurSigma: [0, 0],
-            noiseSigma: [0, 0],
-            lighting: [0, 0],
-            contrast: [200, 200],
-          },
+          ...AUGMENTATION_PRESETS.none,
+          contrast: [200, 200],
           lightOnDarkProbability: 1,
         },
       }),
