@@ -1,7 +1,17 @@
 import { describe, expect, it } from "vitest";
+import { barlow } from "../test/fonts.js";
+import { binarize } from "./binarize.js";
+import { boxBlur3 } from "./box-blur.js";
+import { cropToBoundingBox } from "./crop-to-bounding-box.js";
+import { deskew } from "./deskew.js";
+import { easyprFeatures } from "./easypr-features.js";
 import { PlateBpError } from "./errors.js";
 import { extractFeatures, featureLength } from "./extract-features.js";
+import { flattenLighting } from "./flatten-lighting.js";
 import { argmax } from "./one-hot.js";
+import { grayHistogram, otsuThreshold } from "./otsu-threshold.js";
+import { renderCharacter } from "./render-character.js";
+import { slidingWindowFeatures } from "./sliding-window-features.js";
 
 // a dark 5-tall, 3-wide "C" at rows 2..6, cols 3..5 of a white 10x9 RGB image
 const C = [
@@ -54,14 +64,7 @@ describe("extractFeatures", () => {
 });
 
 describe("extractFeatures fused path", () => {
-  it("equals binarize -> cropToBoundingBox -> slidingWindowFeatures / easyprFeatures on noisy glyphs", async () => {
-    const { binarize } = await import("./binarize.js");
-    const { cropToBoundingBox } = await import("./crop-to-bounding-box.js");
-    const { slidingWindowFeatures } = await import("./sliding-window-features.js");
-    const { easyprFeatures } = await import("./easypr-features.js");
-    const { otsuThreshold, grayHistogram } = await import("./otsu-threshold.js");
-    const { renderCharacter } = await import("./render-character.js");
-    const { barlow } = await import("../test/fonts.js");
+  it("equals binarize -> cropToBoundingBox -> slidingWindowFeatures / easyprFeatures on noisy glyphs", () => {
     for (let i = 0; i < 20; i++) {
       const img = renderCharacter(barlow, "A3K7"[i % 4] as string, { augment: "heavy", seed: i });
       expect(otsuThreshold(img)).toBe(otsuThreshold(grayHistogram(img)));
@@ -75,15 +78,7 @@ describe("extractFeatures fused path", () => {
 });
 
 describe('extractFeatures "grid5x5-deskew"', () => {
-  it("equals flattenLighting -> boxBlur3 -> binarize -> deskew -> crop -> 5x5 grid", async () => {
-    const { binarize } = await import("./binarize.js");
-    const { boxBlur3 } = await import("./box-blur.js");
-    const { cropToBoundingBox } = await import("./crop-to-bounding-box.js");
-    const { deskew } = await import("./deskew.js");
-    const { flattenLighting } = await import("./flatten-lighting.js");
-    const { slidingWindowFeatures } = await import("./sliding-window-features.js");
-    const { renderCharacter } = await import("./render-character.js");
-    const { barlow } = await import("../test/fonts.js");
+  it("equals flattenLighting -> boxBlur3 -> binarize -> deskew -> crop -> 5x5 grid", () => {
     expect(featureLength("grid5x5-deskew")).toBe(25);
     for (let i = 0; i < 10; i++) {
       const img = renderCharacter(barlow, "1478"[i % 4] as string, { augment: "heavy", seed: i });
@@ -119,13 +114,7 @@ describe('extractFeatures "grid5x5-deskew"', () => {
     }
   });
 
-  it("matches the step functions with every option on odd sizes and shapes", async () => {
-    const { binarize } = await import("./binarize.js");
-    const { boxBlur3 } = await import("./box-blur.js");
-    const { cropToBoundingBox } = await import("./crop-to-bounding-box.js");
-    const { deskew } = await import("./deskew.js");
-    const { flattenLighting } = await import("./flatten-lighting.js");
-    const { slidingWindowFeatures } = await import("./sliding-window-features.js");
+  it("matches the step functions with every option on odd sizes and shapes", () => {
     // sizes around the 32-pixel word boundary, one-pixel strips, and a wide frame
     const sizes: [number, number][] = [
       [31, 9],
