@@ -5,7 +5,8 @@
  * bench/sklearn_baseline.py in a Python child process; where no Python with scikit-learn is found,
  * the ratios use the issue's figures for the development machine instead).
  *
- *   npm run bench -w @trainkit/data-split            (N=10000000 by default; BENCH_ROWS to change)
+ *   npm run bench -w @trainkit/data-split            (N=10000000 by default; BENCH_ROWS to change;
+ *                                                     BENCH_VERBOSE=1 also prints every round)
  */
 import { spawn, spawnSync } from "node:child_process";
 import { createInterface } from "node:readline";
@@ -54,8 +55,22 @@ function floor(seed: number): number {
   return (ox[0] as number) + (oy[0] as number);
 }
 
-type Kind = "floor" | "plain" | "stratified";
+/**
+ * Fresh output memory: allocate and first write arrays of the split's output size. Every split
+ * pays this; Node's ArrayBuffers take one page fault per 4 KiB page, where numpy asks for
+ * transparent huge pages (measured on the Python side as "memory").
+ */
+function freshMemory(): number {
+  const ox = new Float32Array(N * D);
+  const oy = new Int32Array(N);
+  ox.fill(1);
+  oy.fill(1);
+  return (ox[1] as number) + (oy[1] as number);
+}
+
+type Kind = "memory" | "floor" | "plain" | "stratified";
 const runners: Record<Kind, (seed: number) => unknown> = {
+  memory: () => freshMemory(),
   floor: (s) => floor(s),
   plain: (s) => trainTestSplit([x, y], { seed: s }),
   stratified: (s) => trainTestSplit([x, y], { seed: s, stratify: y }),
@@ -74,7 +89,7 @@ trainTestSplit([{ data: X.subarray(0, 400_000), shape: [100_000, D] }, y.subarra
 // the interpreter): it runs its own rounds between ours, so both see the same machine state.
 interface Sklearn {
   version: string;
-  run(kind: "plain" | "stratified", seed: number): Promise<number>;
+  run(kind: "memory" | "plain" | "stratified", seed: number): Promise<number>;
   close(): void;
 }
 async function startSklearn(): Promise<Sklearn | null> {
@@ -110,28 +125,36 @@ async function startSklearn(): Promise<Sklearn | null> {
 }
 const sklearn = await startSklearn();
 
-// Rounds are interleaved (floor, plain, stratified, then scikit-learn's plain and stratified, …)
+// Rounds are interleaved (memory, floor, plain, stratified, then numpy's memory and scikit-learn's
+// plain and stratified, …)
 // so that load from other processes on a shared machine hits all of them alike; min and median
 // over the rounds are reported, and the ratio to scikit-learn is the median of the per-round ratios.
-const times: Record<Kind, number[]> = { floor: [], plain: [], stratified: [] };
-const skTimes: Record<"plain" | "stratified", number[]> = { plain: [], stratified: [] };
+const times: Record<Kind, number[]> = { memory: [], floor: [], plain: [], stratified: [] };
+const skTimes: Record<"memory" | "plain" | "stratified", number[]> = {
+  memory: [],
+  plain: [],
+  stratified: [],
+};
 for (let r = 0; r < RUNS; r++) {
-  for (const kind of ["floor", "plain", "stratified"] as const) {
+  for (const kind of ["memory", "floor", "plain", "stratified"] as const) {
     const start = performance.now();
     runners[kind](r);
     times[kind].push((performance.now() - start) / 1000);
   }
   if (sklearn) {
+    skTimes.memory.push(await sklearn.run("memory", r));
     skTimes.plain.push(await sklearn.run("plain", r));
     skTimes.stratified.push(await sklearn.run("stratified", r));
   }
 }
 sklearn?.close();
+if (process.env.BENCH_VERBOSE) console.log(JSON.stringify({ times, skTimes }));
 function summary(t: number[]): { min: number; median: number } {
   const s = t.slice().sort((a, b) => a - b);
   return { min: s[0] as number, median: s[Math.floor(s.length / 2)] as number };
 }
 const results = {
+  memory: summary(times.memory),
   floor: summary(times.floor),
   plain: summary(times.plain),
   stratified: summary(times.stratified),
@@ -143,6 +166,9 @@ console.log(
 );
 console.log(
   `Node ${process.version}; ${sklearn ? sklearn.version : "scikit-learn not found: ratios use the issue's figures"}`,
+);
+console.log(
+  `fresh output memory (allocate + fill ${((N * (D + 1) * 4) / 2 ** 20).toFixed(0)} MiB): Node ${f(results.memory.min)} / ${f(results.memory.median)}${sklearn ? `  | numpy, same rounds: ${f(summary(skTimes.memory).min)} / ${f(summary(skTimes.memory).median)}` : ""}`,
 );
 console.log(
   `floor (seeded Fisher–Yates + row copy): ${f(results.floor.min)} / ${f(results.floor.median)}`,
