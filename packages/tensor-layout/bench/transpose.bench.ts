@@ -5,6 +5,9 @@
  * - tf.transpose on the cpu backend,
  * against a plain copy of the same bytes (TypedArray.prototype.set, i.e. memcpy): the floor.
  *
+ * Then 3-channel image batches, [64, 3, 224, 224] uint8 and float32, NCHW → NHWC and back, into
+ * preallocated outputs, against the same copy.
+ *
  * Run: npm run bench -w @trainkit/tensor-layout   (BENCH_ROUNDS sets the rounds, default 7)
  * Variants run interleaved, one of each per round, so a load spike on a shared machine hits all of
  * them; "vs copy" is the median over rounds of (copy time / variant time) within the same round.
@@ -117,6 +120,49 @@ async function main(): Promise<void> {
   console.log(
     "\n'vs copy' = median over rounds of copy time / variant time in the same round: preallocated rows against the preallocated copy, allocating rows against src.slice().",
   );
+  images();
+}
+
+/** 3-channel image batches both ways, each type in its own interleaved rounds with its copy. */
+function images(): void {
+  const nchw = [64, 3, 224, 224];
+  const nhwc = [64, 224, 224, 3];
+  const size = nchw.reduce((a, b) => a * b, 1);
+  console.log(
+    `\n3-channel images, [${nchw.join(", ")}], preallocated outputs, ${ROUNDS} interleaved rounds, median (best)\n`,
+  );
+  console.log("| type | variant | time ms | vs copy |");
+  console.log("| --- | --- | ---: | ---: |");
+  for (const [type, Ctor] of [
+    ["uint8", Uint8Array],
+    ["float32", Float32Array],
+  ] as const) {
+    const src = new Ctor(size);
+    for (let i = 0; i < size; i++) src[i] = i % 251;
+    const dst = new Ctor(size);
+    dst.set(src);
+    const runs: [string, () => void][] = [
+      ["plain copy (dst.set(src))", () => dst.set(src)],
+      ["NCHW → NHWC", () => transposeArray(src, nchw, [0, 2, 3, 1], dst)],
+      ["NHWC → NCHW", () => transposeArray(src, nhwc, [0, 3, 1, 2], dst)],
+    ];
+    const times = runs.map(() => [] as number[]);
+    for (const [, fn] of runs) fn();
+    for (let r = 0; r < ROUNDS; r++) {
+      runs.forEach(([, fn], k) => {
+        const t0 = performance.now();
+        fn();
+        (times[k] as number[]).push(performance.now() - t0);
+      });
+    }
+    runs.forEach(([name], k) => {
+      const ts = times[k] as number[];
+      const ratios = ts.map((x, r) => ((times[0] as number[])[r] as number) / x);
+      console.log(
+        `| ${type} | ${name} | ${median(ts).toFixed(1)} (${Math.min(...ts).toFixed(1)}) | ${(median(ratios) * 100).toFixed(0)}% |`,
+      );
+    });
+  }
 }
 
 void main();

@@ -63,6 +63,23 @@ describe("transposeArray", () => {
     }
   }
 
+  it("matches the definition for 1- and 2-byte images with few channels, both directions", () => {
+    for (const Ctor of [Uint8Array, Int16Array]) {
+      for (const channels of [1, 2, 3, 4, 5, 7, 12]) {
+        const nchw = [2, channels, 13, 11];
+        const n = nchw.reduce((a, b) => a * b, 1);
+        const x = new Ctor(n);
+        for (let i = 0; i < n; i++) x[i] = (i * 37) % 251;
+        const toNhwc = transposeArray(x, nchw, [0, 2, 3, 1]);
+        expect(Array.from(toNhwc)).toEqual(naiveTranspose(x, nchw, [0, 2, 3, 1]));
+        const nhwc = [2, 13, 11, channels];
+        expect(Array.from(transposeArray(x, nhwc, [0, 3, 1, 2]))).toEqual(
+          naiveTranspose(x, nhwc, [0, 3, 1, 2]),
+        );
+      }
+    }
+  });
+
   it("agrees with tf.transpose on an NCHW batch with odd sizes", () => {
     const shape = [3, 13, 17, 9];
     const n = shape.reduce((a, b) => a * b, 1);

@@ -233,16 +233,37 @@ function tile1(
         dst[d + 7] = src[s + 7 * sA] as number;
       }
     }
-    if (rows8 < rows) {
+    // The rows left over (all of them for 3-channel images): four, two, then one at a time, each
+    // pass over this block's columns while their output lines are still in cache.
+    let i = rows8;
+    if (rows - i >= 4) {
+      const s0 = ib + i * sA;
+      const d0 = ob + i;
       for (let j = j0; j < j1; j++) {
-        let s = ib + rows8 * sA + j;
-        let d = ob + rows8 + j * oB;
-        for (let i = rows8; i < rows; i++) {
-          dst[d] = src[s] as number;
-          s += sA;
-          d++;
-        }
+        const s = s0 + j;
+        const d = d0 + j * oB;
+        dst[d] = src[s] as number;
+        dst[d + 1] = src[s + sA] as number;
+        dst[d + 2] = src[s + 2 * sA] as number;
+        dst[d + 3] = src[s + 3 * sA] as number;
       }
+      i += 4;
+    }
+    if (rows - i >= 2) {
+      const s0 = ib + i * sA;
+      const d0 = ob + i;
+      for (let j = j0; j < j1; j++) {
+        const s = s0 + j;
+        const d = d0 + j * oB;
+        dst[d] = src[s] as number;
+        dst[d + 1] = src[s + sA] as number;
+      }
+      i += 2;
+    }
+    if (i < rows) {
+      const s0 = ib + i * sA;
+      const d0 = ob + i;
+      for (let j = j0; j < j1; j++) dst[d0 + j * oB] = src[s0 + j] as number;
     }
   }
 }
