@@ -339,6 +339,11 @@ const poolCases: PoolCase[] = [
   { shape: [1, 11, 8, 2], filterSize: [3, 2], strides: [1, 1], pad: "valid", data: "mixed" },
   { shape: [2, 7, 9, 4], filterSize: [2, 3], strides: [3, 2], pad: "same", data: "negative" },
   { shape: [2, 8, 8, 3], filterSize: [3, 3], strides: [2, 2], pad: 1, data: "ties" },
+  // 2x2 at stride 2 (the fast path): odd sizes leave a row and a column no window reaches.
+  { shape: [2, 7, 5, 3], filterSize: [2, 2], strides: [2, 2], pad: "valid", data: "mixed" },
+  { shape: [1, 8, 6, 4], filterSize: [2, 2], strides: [2, 2], pad: "same", data: "negative" },
+  // 'same' on odd sizes pads the bottom and right: partial windows, the general loop.
+  { shape: [2, 7, 7, 2], filterSize: [2, 2], strides: [2, 2], pad: "same", data: "ties" },
 ];
 
 function poolInput(c: PoolCase): Float32Array {

@@ -59,6 +59,29 @@ function maxPoolGrad({
   const dxData = heapView(wasm, dx, inSize);
   const xData = heapView(wasm, input, inSize);
   const dyData = heapView(wasm, dy, batchSize * outHeight * outWidth * channels);
+  if (
+    filterHeight === 2 &&
+    filterWidth === 2 &&
+    strideHeight === 2 &&
+    strideWidth === 2 &&
+    top === 0 &&
+    left === 0 &&
+    2 * outHeight <= inHeight &&
+    2 * outWidth <= inWidth
+  ) {
+    maxPool2x2Grad(
+      xData,
+      dyData,
+      dxData,
+      batchSize,
+      inHeight,
+      inWidth,
+      channels,
+      outHeight,
+      outWidth,
+    );
+    return dx;
+  }
   dxData.fill(0);
 
   const rowStride = inWidth * channels;
@@ -99,6 +122,66 @@ function maxPoolGrad({
     }
   }
   return dx;
+}
+
+/**
+ * The common case, 2x2 windows at stride 2 that all lie inside the input: windows do not overlap,
+ * so every covered element is written once (its gradient or zero) and only the rows and columns
+ * no window reaches (odd sizes) need clearing first. Same rule as the general loop: the first
+ * element (row-major) greater than every earlier one, starting from -Infinity, so a window of
+ * NaN or -Infinity values passes no gradient; `+ 0` turns a -0 gradient into +0 as the general
+ * loop's sum does.
+ */
+function maxPool2x2Grad(
+  x: Float32Array,
+  dy: Float32Array,
+  dx: Float32Array,
+  batch: number,
+  inHeight: number,
+  inWidth: number,
+  channels: number,
+  outHeight: number,
+  outWidth: number,
+): void {
+  if (2 * outHeight < inHeight || 2 * outWidth < inWidth) dx.fill(0);
+  const rowStride = inWidth * channels;
+  let g = 0;
+  for (let b = 0; b < batch; b++) {
+    for (let oy = 0; oy < outHeight; oy++) {
+      let p0 = (b * inHeight + 2 * oy) * rowStride;
+      for (let ox = 0; ox < outWidth; ox++, p0 += 2 * channels, g += channels) {
+        const p1 = p0 + channels;
+        const p2 = p0 + rowStride;
+        const p3 = p2 + channels;
+        for (let c = 0; c < channels; c++) {
+          const v0 = x[p0 + c] as number;
+          const v1 = x[p1 + c] as number;
+          const v2 = x[p2 + c] as number;
+          const v3 = x[p3 + c] as number;
+          let best = Number.NEGATIVE_INFINITY;
+          let k = -1;
+          if (v0 > best) {
+            best = v0;
+            k = 0;
+          }
+          if (v1 > best) {
+            best = v1;
+            k = 1;
+          }
+          if (v2 > best) {
+            best = v2;
+            k = 2;
+          }
+          if (v3 > best) k = 3;
+          const grad = (dy[g + c] as number) + 0;
+          dx[p0 + c] = k === 0 ? grad : 0;
+          dx[p1 + c] = k === 1 ? grad : 0;
+          dx[p2 + c] = k === 2 ? grad : 0;
+          dx[p3 + c] = k === 3 ? grad : 0;
+        }
+      }
+    }
+  }
 }
 
 export const maxPoolGradConfig: KernelConfig = {
