@@ -329,7 +329,7 @@ interface PoolCase {
   filterSize: [number, number];
   strides: [number, number];
   pad: "valid" | "same" | number;
-  data: "negative" | "ties" | "mixed";
+  data: "negative" | "ties" | "mixed" | "infinite";
 }
 
 const poolCases: PoolCase[] = [
@@ -344,6 +344,9 @@ const poolCases: PoolCase[] = [
   { shape: [1, 8, 6, 4], filterSize: [2, 2], strides: [2, 2], pad: "same", data: "negative" },
   // 'same' on odd sizes pads the bottom and right: partial windows, the general loop.
   { shape: [2, 7, 7, 2], filterSize: [2, 2], strides: [2, 2], pad: "same", data: "ties" },
+  // Windows that are all -Infinity pass no gradient, on both paths.
+  { shape: [2, 6, 4, 3], filterSize: [2, 2], strides: [2, 2], pad: "valid", data: "infinite" },
+  { shape: [2, 6, 5, 3], filterSize: [3, 3], strides: [1, 1], pad: "valid", data: "infinite" },
 ];
 
 function poolInput(c: PoolCase): Float32Array {
@@ -351,6 +354,11 @@ function poolInput(c: PoolCase): Float32Array {
   if (c.data === "negative") return raw.map((v) => v - 2);
   // Half the values 0 (as after a ReLU), so many windows hold several equal maxima.
   if (c.data === "ties") return raw.map((v) => Math.max(0, v));
+  // The first image all -Infinity, the rest as drawn.
+  if (c.data === "infinite") {
+    const first = c.shape[1] * c.shape[2] * c.shape[3];
+    return raw.map((v, i) => (i < first ? Number.NEGATIVE_INFINITY : v));
+  }
   return raw;
 }
 
