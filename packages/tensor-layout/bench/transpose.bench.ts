@@ -2,7 +2,7 @@
  * NCHW → NHWC of a [64, 64, 128, 128] float32 tensor (256 MiB):
  * - our typed-array path (transposeArray / toNHWC on { data, shape }), which uses the WebAssembly
  *   SIMD kernel here, and the same call forced onto the pure-JS kernel for comparison,
- * - tf.transpose on the cpu backend,
+ * - toNHWC on a tensor and tf.transpose, both on the cpu backend,
  * against a plain copy of the same bytes (TypedArray.prototype.set, i.e. memcpy): the floor.
  *
  * Then 3-channel image batches, [64, 3, 224, 224] uint8 and float32, NCHW → NHWC and back, into
@@ -65,6 +65,11 @@ async function main(): Promise<void> {
     3,
     () => void toNHWC({ data: src, shape }, "NCHW"),
   );
+  add("toNHWC(tensor, 'NCHW') (cpu backend: the typed-array kernel), new tensor", 3, () => {
+    const y = toNHWC(t, "NCHW");
+    y.dataSync();
+    y.dispose();
+  });
   add(
     "tf.transpose (cpu backend), new tensor",
     3,

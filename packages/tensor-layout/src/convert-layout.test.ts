@@ -1,4 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
+// Gradients of the ops used below (tf.sum, tf.mul, tf.transpose), as @tensorflow/tfjs registers them.
+import "@tensorflow/tfjs-core/dist/register_all_gradients";
 import { describe, expect, it } from "vitest";
 import { convertLayout, toNCHW, toNHWC } from "./convert-layout.js";
 import { LayoutError } from "./layout-error.js";
@@ -33,6 +35,36 @@ describe("toNHWC / toNCHW on tfjs tensors", () => {
     const w = toNHWC(v, "NCDHW");
     expect(w.shape).toEqual([1, 3, 4, 5, 2]);
     tf.dispose([x, y, v, w]);
+  });
+
+  it("on the cpu backend: exactly tf.transpose's values for float32, int32 and bool, without its kernel", async () => {
+    expect(tf.getBackend()).toBe("cpu");
+    const shape = [2, 5, 3, 7];
+    const n = 2 * 5 * 3 * 7;
+    for (const dtype of ["float32", "int32", "bool"] as const) {
+      const values = Array.from({ length: n }, (_, i) =>
+        dtype === "bool" ? i % 3 === 0 : i * 0.25 - 9,
+      );
+      const x = tf.tensor(values as number[], shape, dtype);
+      const profile = await tf.profile(() => toNHWC(x, "NCHW"));
+      expect(profile.kernelNames).not.toContain("Transpose");
+      const y = toNHWC(x, "NCHW");
+      const ref = tf.transpose(x, [0, 2, 3, 1]);
+      expect(y.dtype).toBe(dtype);
+      expect(y.shape).toEqual(ref.shape);
+      expect(Array.from(y.dataSync())).toEqual(Array.from(ref.dataSync()));
+      tf.dispose([x, y, ref, profile.result as tf.Tensor]);
+    }
+  });
+
+  it("passes gradients through as tf.transpose does", () => {
+    const x = tf.randomNormal([2, 3, 4, 5], 0, 1, "float32", 7);
+    const w = tf.randomNormal([2, 4, 5, 3], 0, 1, "float32", 8);
+    const ours = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(toNHWC(t, "NCHW"), w)))(x);
+    const ref = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.transpose(t, [0, 2, 3, 1]), w)))(x);
+    expect(ours.shape).toEqual([2, 3, 4, 5]);
+    expect(Array.from(ours.dataSync())).toEqual(Array.from(ref.dataSync()));
+    tf.dispose([x, w, ours, ref]);
   });
 
   it("rejects a tensor whose rank does not match the layout", () => {

@@ -1,4 +1,5 @@
-import { type Tensor, transpose } from "@tensorflow/tfjs-core";
+import type { Tensor } from "@tensorflow/tfjs-core";
+import { transposeTensor } from "./internal/transpose-tensor.js";
 import { channelsFirst, channelsLast, type Layout, permutation, permuteShape } from "./layout.js";
 import { LayoutError } from "./layout-error.js";
 import { type TypedArray, transposeArray } from "./transpose-array.js";
@@ -29,8 +30,9 @@ function checkRank(shape: readonly number[], from: Layout, perm: readonly number
 
 /**
  * Converts a tfjs tensor or a typed-array tensor from layout `from` to layout `to`.
- * Tensors go through `tf.transpose` (a new tensor; the input is not disposed); typed arrays go
- * through {@link transposeArray} (a new array of the same type).
+ * Tensors become a new tensor (the input is not disposed): `tf.transpose`, or on the `cpu`
+ * backend the typed-array kernel below with the same gradient; typed arrays go through
+ * {@link transposeArray} (a new array of the same type).
  */
 export function convertLayout(x: Tensor, from: Layout, to: Layout): Tensor;
 export function convertLayout<T extends TypedArray>(
@@ -49,7 +51,7 @@ export function convertLayout(
     return { data: transposeArray(x.data, x.shape, perm), shape: permuteShape(x.shape, perm) };
   }
   checkRank(x.shape, from, perm);
-  return transpose(x, perm);
+  return transposeTensor(x, perm);
 }
 
 /**

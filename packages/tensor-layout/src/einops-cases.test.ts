@@ -1,4 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
+// Gradients of tf.sum, tf.mul, tf.reshape and tf.transpose, as @tensorflow/tfjs registers them.
+import "@tensorflow/tfjs-core/dist/register_all_gradients";
 import { describe, expect, it } from "vitest";
 import { einopsFixtures, fixtureInput } from "../test/helpers/einops-fixtures.js";
 import { EinopsError } from "./einops-error.js";
@@ -229,5 +231,19 @@ describe("reduce with a function", () => {
     expect(Array.from(anyY.dataSync())).toEqual([1, 1]);
     expect(Array.from(allY.dataSync())).toEqual([0, 1]);
     tf.dispose([x, anyY, allY]);
+  });
+});
+
+describe("rearrange inside tf.grad", () => {
+  it("passes gradients through its transpose as tf.transpose does", () => {
+    const x = tf.randomNormal([2, 3, 4, 6], 0, 1, "float32", 3);
+    const w = tf.randomNormal([2, 4, 3, 2, 3], 0, 1, "float32", 4);
+    const pattern = "b c h (w p) -> b h w p c";
+    const ours = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(rearrange(t, pattern, { p: 2 }), w)))(x);
+    const ref = tf.grad((t: tf.Tensor) =>
+      tf.sum(tf.mul(tf.transpose(tf.reshape(t, [2, 3, 4, 3, 2]), [0, 2, 3, 4, 1]), w)),
+    )(x);
+    expect(Array.from(ours.dataSync())).toEqual(Array.from(ref.dataSync()));
+    tf.dispose([x, w, ours, ref]);
   });
 });

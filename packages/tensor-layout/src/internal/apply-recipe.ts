@@ -10,9 +10,9 @@ import {
   sum,
   type Tensor,
   tidy,
-  transpose,
 } from "@tensorflow/tfjs-core";
 import type { Recipe } from "./einops-recipe.js";
+import { transposeTensor } from "./transpose-tensor.js";
 
 /** A reduction over the given axes (keepDims false), as `tf.sum(x, axes)` does it. */
 export type ReduceFn = (x: Tensor, axes: number[]) => Tensor;
@@ -34,7 +34,7 @@ export function applyRecipe(x: Tensor, recipe: Recipe, reduction?: ReduceFn): Te
     if (recipe.reducedAxes.length > 0 && reduction !== undefined) {
       y = reduction(y, recipe.reducedAxes);
     }
-    if (recipe.permutation.some((p, i) => p !== i)) y = transpose(y, recipe.permutation);
+    if (recipe.permutation.some((p, i) => p !== i)) y = transposeTensor(y, recipe.permutation);
     if (recipe.hasNewAxes) {
       y = broadcastTo(reshape(y, recipe.preBroadcastShape), recipe.broadcastShape);
     }
