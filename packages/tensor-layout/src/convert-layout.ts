@@ -31,7 +31,7 @@ function checkRank(shape: readonly number[], from: Layout, perm: readonly number
 /**
  * Converts a tfjs tensor or a typed-array tensor from layout `from` to layout `to`.
  * Tensors become a new tensor (the input is not disposed): `tf.transpose`, or on the `cpu`
- * backend the typed-array kernel below with the same gradient; typed arrays go through
+ * backend the typed-array kernel with the same gradient; typed arrays go through
  * {@link transposeArray} (a new array of the same type).
  */
 export function convertLayout(x: Tensor, from: Layout, to: Layout): Tensor;
