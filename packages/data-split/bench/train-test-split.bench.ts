@@ -13,6 +13,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { trainTestSplit } from "../src/index.js";
+import { trainTestSplit as trainTestSplitTensors } from "../src/tfjs.js";
 
 const N = Number(process.env.BENCH_ROWS ?? 10_000_000);
 const D = 4;
@@ -188,4 +189,38 @@ for (const kind of ["plain", "stratified"] as const) {
       `${kind}: ${f(r.min)} / ${f(r.median)}  | vs scikit-learn ${lo}${hi !== lo ? `–${hi}` : ""} s (the issue's figures): ${f(r.median / lo)}× of its time (median)  | ${vsFloor}`,
     );
   }
+}
+
+// Tensors on tfjs's cpu backend: `@trainkit/data-split/tfjs` copies rows with typed arrays there;
+// the baseline is tf.gather (GatherV2) of the same rows, as the adapter did before.
+{
+  await import("@tensorflow/tfjs-backend-cpu");
+  const tf = await import("@tensorflow/tfjs-core");
+  await tf.setBackend("cpu");
+  const rows = Math.min(N, 1_000_000);
+  const xs = tf.tensor2d(X.subarray(0, rows * D), [rows, D]);
+  const ys = tf.tensor1d(y.subarray(0, rows), "int32");
+  const order = new Int32Array(rows);
+  for (let i = 0; i < rows; i++) order[i] = (i * 7919) % rows;
+  const ours: number[] = [];
+  const gathered: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    let start = performance.now();
+    const parts = trainTestSplitTensors([xs, ys], { seed: r });
+    for (const p of parts) p.dataSync();
+    ours.push((performance.now() - start) / 1000);
+    tf.dispose(parts);
+    start = performance.now();
+    const idx = tf.tensor1d(order, "int32");
+    const g = [tf.gather(xs, idx, 0), tf.gather(ys, idx, 0)];
+    for (const t of g) t.dataSync();
+    gathered.push((performance.now() - start) / 1000);
+    tf.dispose([...g, idx]);
+  }
+  const a = summary(ours);
+  const b = summary(gathered);
+  console.log(
+    `tensors on the cpu backend, ${rows.toLocaleString("en")} rows: trainTestSplit (typed arrays) ${f(a.min)} / ${f(a.median)}  | tf.gather of the same rows ${f(b.min)} / ${f(b.median)}  | ${f(b.median / a.median)}x faster (medians)`,
+  );
+  tf.dispose([xs, ys]);
 }

@@ -1,9 +1,10 @@
 import "@tensorflow/tfjs-backend-cpu";
+import "@tensorflow/tfjs-backend-wasm";
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { SplitError } from "./errors.js";
 import { KFold } from "./k-fold.js";
-import { takeSplit, trainTestSplit } from "./tfjs.js";
+import { gatherIndices, takeSplit, trainTestSplit } from "./tfjs.js";
 import { trainTestSplit as trainTestSplitArrays } from "./train-test-split.js";
 
 beforeAll(async () => {
@@ -86,6 +87,56 @@ describe("tfjs adapter", () => {
     expect(train.shape).toEqual([4, 2]);
     tf.dispose([train, test, xs]);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("on the cpu backend: tf.gather's rows for float32, int32 and bool tensors, without GatherV2", async () => {
+    const indices = Int32Array.from([4, 0, 3, 3, 1]);
+    const inputs = [
+      tf.tensor1d([1.5, -2, 3, 4.25, 5], "float32"),
+      tf.tensor2d(
+        Array.from({ length: 15 }, (_, i) => i - 7),
+        [5, 3],
+        "int32",
+      ),
+      tf.tensor4d(
+        Array.from({ length: 40 }, (_, i) => i % 3 === 0),
+        [5, 2, 2, 2],
+        "bool",
+      ),
+    ];
+    for (const x of inputs) {
+      const profile = await tf.profile(() => gatherIndices(x, indices));
+      expect(profile.kernelNames).not.toContain("GatherV2");
+      const ours = profile.result as tf.Tensor;
+      const ref = tf.gather(x, tf.tensor1d(indices, "int32"), 0);
+      expect(ours.dtype).toBe(x.dtype);
+      expect(ours.shape).toEqual(ref.shape);
+      expect(Array.from(ours.dataSync())).toEqual(Array.from(ref.dataSync()));
+      tf.dispose([ours, ref, x]);
+    }
+  });
+
+  it("gives the same split on wasm (tf.gather) as on cpu (typed arrays) for one seed", async () => {
+    const rows = Array.from({ length: 60 }, (_, i) => i * 0.5);
+    const labels = Array.from({ length: 20 }, (_, i) => i % 4);
+    const split = (): number[][] => {
+      const before = tf.memory().numTensors;
+      const xs = tf.tensor2d(rows, [20, 3]);
+      const ys = tf.tensor1d(labels, "int32");
+      const parts = trainTestSplit([xs, ys], { seed: 11, testSize: 5, stratify: ys });
+      const values = parts.map((t) => Array.from(t.dataSync()));
+      tf.dispose([...parts, xs, ys]);
+      expect(tf.memory().numTensors).toBe(before);
+      return values;
+    };
+    const onCpu = split();
+    await tf.setBackend("wasm");
+    try {
+      expect(tf.getBackend()).toBe("wasm");
+      expect(split()).toEqual(onCpu);
+    } finally {
+      await tf.setBackend("cpu");
+    }
   });
 
   it("explains misaligned tensors and rejects scalars", () => {
