@@ -131,8 +131,8 @@ function splitOne(
 
 /**
  * `trainTestSplit` for tensors and arrays together: the same rows for every input, tensors gathered
- * on their backend with int32 indices (on the `cpu` backend, with typed arrays). Returns `[a0Train, a0Test, …]`; dispose the tensors when done
- * (`tf.dispose(result)`).
+ * on their backend with int32 indices (on the `cpu` backend, with typed arrays). Returns
+ * `[a0Train, a0Test, …]`; dispose the tensors when done (`tf.dispose(result)`).
  */
 export function trainTestSplit<const T extends readonly Input[]>(
   arrays: T,
