@@ -37,10 +37,15 @@ export async function createContext(flags: GlobalFlags): Promise<Context> {
   const log = (line = "") => out.write(`${line}\n`);
   const backend = await initBackend({ prefer: flags.backend });
   log(describeBackend(backend));
-  const skippedGpu = backend.tried.some((t) => !t.ok && t.name === "tensorflow-gpu");
-  if (skippedGpu && backend.device !== "gpu") {
+  const skipped = (name: string) => backend.tried.some((t) => !t.ok && t.name === name);
+  if (skipped("tensorflow-cpu") && backend.name !== "tensorflow" && backend.device !== "gpu") {
     log(
-      "  for GPU training: npm i @tensorflow/tfjs-node-gpu (needs an NVIDIA driver, CUDA 11.2 and cuDNN 8.1)",
+      "  for native speed: npm run setup:tensorflow (or npx trainkit-backend setup tensorflow) builds tfjs-node on TensorFlow's pip wheel",
+    );
+  }
+  if (skipped("tensorflow-gpu") && backend.device !== "gpu") {
+    log(
+      "  for GPU training: npx trainkit-backend setup tensorflow --gpu (needs an NVIDIA driver; CUDA 12 comes as pip wheels)",
     );
   }
   return { flags, out, log, backend };

@@ -1,5 +1,6 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
+import { tensorflowSetupStatus } from "@trainkit/backend";
 import { readCheckpointInfo, verifyCheckpoint } from "@trainkit/checkpoint";
 import { loadPlateModel } from "@trainkit/plate-bp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -24,8 +25,26 @@ describe("trainkit demo --quick", () => {
     );
     if (result.backend.candidate !== "tensorflow-gpu") {
       expect(run.stderr).toContain("skipped tensorflow-gpu");
-      expect(run.stderr).toContain("npm i @tensorflow/tfjs-node-gpu");
+      expect(run.stderr).toContain("npx trainkit-backend setup tensorflow --gpu");
     }
+  });
+
+  it("trains on the native tensorflow-cpu rung once it is set up, and says which TensorFlow", () => {
+    const status = tensorflowSetupStatus();
+    if (!status.ready && process.env.TRAINKIT_REQUIRE_TENSORFLOW !== "1") {
+      // Not set up here: the ladder names the setup command instead.
+      expect(run.stderr).toContain("npm run setup:tensorflow");
+      return;
+    }
+    expect(result.backend).toMatchObject({ name: "tensorflow", candidate: "tensorflow-cpu" });
+    expect(result.backend.tensorflowVersion).toMatch(/^2\.\d+\.\d+/);
+    expect(run.stderr).toMatch(
+      /^Backend: tensorflow-cpu \(CPU\) - TensorFlow 2\.\d+\.\d+ C library on the CPU via @tensorflow\/tfjs-node, oneDNN (on|off)/m,
+    );
+    const html = readFileSync(path.join(out, "report.html"), "utf8");
+    expect(html).toContain(
+      `tensorflow-cpu (CPU, TensorFlow ${result.backend.tensorflowVersion}, oneDNN`,
+    );
   });
 
   it("prints accuracy, the resume check, the checkpoint size table and the report's path", () => {

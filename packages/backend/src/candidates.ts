@@ -20,7 +20,7 @@ export const CANDIDATES: Readonly<Record<BackendCandidate, CandidateInfo>> = {
     backendName: "tensorflow",
     packageName: "@tensorflow/tfjs-node-gpu",
     device: "gpu",
-    description: "TensorFlow C library on an NVIDIA GPU (CUDA 11.2, cuDNN 8.1)",
+    description: "TensorFlow C library on an NVIDIA GPU",
   },
   webgpu: {
     candidate: "webgpu",

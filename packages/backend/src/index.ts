@@ -15,6 +15,27 @@ export {
   type InitBackendOptions,
   initBackend,
 } from "./init-backend.js";
+export { cacheRoot } from "./setup/cache-dir.js";
+export { type OneDnnSetting, oneDnnSetting } from "./setup/one-dnn.js";
+export { SetupError, type SetupErrorCode } from "./setup/setup-error.js";
+export {
+  type SetupEvent,
+  type SetupTensorflowOptions,
+  type SetupTensorflowResult,
+  setupTensorflow,
+} from "./setup/setup-tensorflow.js";
+export { type TensorflowSetupStatus, tensorflowSetupStatus } from "./setup/tensorflow-status.js";
+export {
+  addonCacheKey,
+  DEFAULT_TENSORFLOW_VERSION,
+  napiBuildVersion,
+  TFJS_NODE_VERSION,
+  tensorflowWheelPlan,
+  type WheelLibrary,
+  type WheelPlan,
+  type WheelTarget,
+} from "./setup/tensorflow-wheel.js";
+export type { VerifyResult } from "./setup/verify-tensorflow.js";
 export {
   type RegisterWasmGradientsOptions,
   type RegisterWasmGradientsResult,

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -12,7 +13,8 @@ import {
   isCandidate,
 } from "./candidates.js";
 import { BackendError, type BackendErrorCode } from "./errors.js";
-import { classifyLoadError } from "./internal/classify-load-error.js";
+import { addonMissing, classifyLoadError } from "./internal/classify-load-error.js";
+import { oneDnnSetting } from "./setup/one-dnn.js";
 import { registerWasmGradients } from "./wasm-gradients.js";
 import { describeAdapter, type GpuAdapterSummary, probeWebGpu } from "./webgpu.js";
 
@@ -70,18 +72,54 @@ export interface BackendChoice {
   threads?: number;
   /** The GPU, on webgpu. */
   adapter?: GpuAdapterSummary;
+  /** The TensorFlow version the native addon really loaded (`TF_Version`), on tensorflow. */
+  tensorflowVersion?: string;
+  /** Whether TensorFlow's oneDNN optimisations are on, on tensorflow. */
+  oneDnn?: boolean;
 }
 
 type Importer = (specifier: string) => Promise<unknown>;
 
-function makeImporter(resolveFrom: string | URL | undefined): Importer {
-  if (resolveFrom === undefined) return (specifier) => import(specifier);
+/** This module's location in either build (CommonJS has `__filename`, ESM `import.meta.url`). */
+function selfLocation(): string {
+  return typeof __filename === "string" ? __filename : import.meta.url;
+}
+
+function anchorFor(resolveFrom: string | URL | undefined): string {
+  if (resolveFrom === undefined) return selfLocation();
   let base = resolveFrom instanceof URL ? resolveFrom.pathname : resolveFrom;
   if (base.startsWith("file:")) base = new URL(base).pathname;
   // createRequire wants a file; a directory gets a file name that need not exist.
-  const anchor =
-    base.endsWith("/") || path.extname(base) === "" ? path.join(base, "noop.js") : base;
-  const require = createRequire(anchor);
+  return base.endsWith("/") || path.extname(base) === "" ? path.join(base, "noop.js") : base;
+}
+
+/**
+ * For the tensorflow packages: is the native addon there? Checked before importing, because a
+ * tfjs-node without its addon registers all its kernels and only then fails, and the next
+ * tensorflow package would register them a second time. `undefined` when it cannot tell.
+ */
+function tensorflowAddonPresent(
+  packageName: string,
+  resolveFrom: string | URL | undefined,
+): boolean | undefined {
+  try {
+    const require = createRequire(anchorFor(resolveFrom));
+    const root = path.dirname(require.resolve(`${packageName}/package.json`));
+    const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as {
+      binary?: { napi_versions?: number[] };
+    };
+    const napi = Number(process.versions.napi ?? 8);
+    const usable = (pkg.binary?.napi_versions ?? [8]).filter((v) => v <= napi);
+    const version = usable.length > 0 ? Math.max(...usable) : 8;
+    return existsSync(path.join(root, "lib", `napi-v${version}`, "tfjs_binding.node"));
+  } catch {
+    return undefined;
+  }
+}
+
+function makeImporter(resolveFrom: string | URL | undefined): Importer {
+  if (resolveFrom === undefined) return (specifier) => import(specifier);
+  const require = createRequire(anchorFor(resolveFrom));
   return async (specifier) => {
     const resolved = require.resolve(specifier);
     return import(pathToFileURL(resolved).href);
@@ -139,7 +177,13 @@ async function tryCandidate(
   load: Importer,
   options: InitBackendOptions,
   loadedTensorflow: { pkg?: string },
-): Promise<{ reason: string; threads?: number; adapter?: GpuAdapterSummary }> {
+): Promise<{
+  reason: string;
+  threads?: number;
+  adapter?: GpuAdapterSummary;
+  tensorflowVersion?: string;
+  oneDnn?: boolean;
+}> {
   const { backendName, packageName } = info;
 
   if (backendName === "webgpu") {
@@ -170,6 +214,14 @@ async function tryCandidate(
     return { reason: `${loadedTensorflow.pkg} (already loaded) runs on the CPU` };
   }
 
+  if (
+    backendName === "tensorflow" &&
+    options.importPackage === undefined &&
+    tensorflowAddonPresent(packageName, options.resolveFrom) === false
+  ) {
+    const missing = addonMissing(info);
+    throw new BackendError(missing.code, missing.reason);
+  }
   const api = moduleApi(await load(packageName));
   if (backendName === "wasm") {
     registerWasmGradients();
@@ -192,11 +244,23 @@ async function tryCandidate(
     if (info.device === "gpu" && fields.isUsingGpuDevice !== true) {
       throw new BackendError(
         "NO_GPU",
-        `${packageName} loaded but TensorFlow found no usable GPU (no NVIDIA driver, or the ` +
-          "CUDA 11.2 / cuDNN 8.1 libraries are not on LD_LIBRARY_PATH), so it would run on the CPU.",
+        `${packageName} loaded but TensorFlow found no usable GPU (no NVIDIA driver, or the CUDA ` +
+          "libraries its TensorFlow was built for cannot be loaded: CUDA 12 from " +
+          "`npx trainkit-backend setup tensorflow --gpu`, CUDA 11.2 / cuDNN 8.1 for tfjs-node-gpu's " +
+          "own libtensorflow 2.9.1), so it would run on the CPU.",
       );
     }
-    return { reason: `${info.description} via ${packageName}` };
+    const binding = (fields as { binding?: { TF_Version?: unknown } }).binding;
+    const version = typeof binding?.TF_Version === "string" ? binding.TF_Version : undefined;
+    const oneDnn = oneDnnSetting();
+    const what = version
+      ? info.description.replace("TensorFlow", `TensorFlow ${version}`)
+      : info.description;
+    return {
+      reason: `${what} via ${packageName}, ${oneDnn.description}`,
+      ...(version !== undefined ? { tensorflowVersion: version } : {}),
+      oneDnn: oneDnn.on,
+    };
   }
   if (backendName === "wasm") {
     const threads = api.getThreadsCount?.();
@@ -253,7 +317,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   for (const candidate of ladderFor(request, order)) {
     const info = CANDIDATES[candidate];
     try {
-      const { reason, threads, adapter } = await tryCandidate(
+      const { reason, threads, adapter, tensorflowVersion, oneDnn } = await tryCandidate(
         info,
         load,
         options,
@@ -271,6 +335,8 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
         tried,
         ...(threads !== undefined ? { threads } : {}),
         ...(adapter !== undefined ? { adapter } : {}),
+        ...(tensorflowVersion !== undefined ? { tensorflowVersion } : {}),
+        ...(oneDnn !== undefined ? { oneDnn } : {}),
       };
     } catch (error) {
       const failure =

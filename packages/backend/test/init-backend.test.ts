@@ -1,3 +1,5 @@
+import { createRequire } from "node:module";
+import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
 import { afterEach, describe, expect, it } from "vitest";
 import { BackendError, describeBackend, initBackend } from "../src/index.js";
@@ -37,11 +39,11 @@ describe("initBackend: the ladder", () => {
       ["tensorflow-cpu", false, "NOT_INSTALLED"],
       ["wasm", true, undefined],
     ]);
-    expect(choice.tried[0]?.reason).toContain("npm i @tensorflow/tfjs-node-gpu");
+    expect(choice.tried[0]?.reason).toContain("npx trainkit-backend setup tensorflow --gpu");
     expect(choice.tried[1]?.reason).toContain(
       "npm i webgpu@0.6.2 @tensorflow/tfjs-backend-webgpu@4.22.0",
     );
-    expect(choice.tried[2]?.reason).toContain("npm i @tensorflow/tfjs-node");
+    expect(choice.tried[2]?.reason).toContain("`npx trainkit-backend setup tensorflow`");
     expect(describeBackend(choice)).toMatch(/^Backend: wasm \(CPU\)/);
     expect(describeBackend(choice)).toContain("skipped tensorflow-gpu");
     // The wasm backend really trains conv nets: its gradient kernels are registered.
@@ -82,7 +84,7 @@ describe("initBackend: the tensorflow path", () => {
     dir.tensorflowBackend("@tensorflow/tfjs-node-gpu", false);
     const choice = await initBackend({ resolveFrom: dir.dir });
     expect(choice.tried[0]).toMatchObject({ name: "tensorflow-gpu", ok: false, code: "NO_GPU" });
-    expect(choice.tried[0]?.reason).toMatch(/CUDA 11\.2 \/ cuDNN 8\.1/);
+    expect(choice.tried[0]?.reason).toContain("setup tensorflow --gpu");
     expect(choice).toMatchObject({
       name: "tensorflow",
       device: "cpu",
@@ -111,18 +113,37 @@ describe("initBackend: a backend asked for that cannot load is a clear error", (
     );
     expect(error.code).toBe("NOT_INSTALLED");
     expect(error.message).toContain("'tensorflow-gpu'");
-    expect(error.message).toContain("npm i @tensorflow/tfjs-node-gpu@4.22.0");
-    expect(error.message).toContain("downloads libtensorflow");
+    expect(error.message).toContain("npx trainkit-backend setup tensorflow --gpu");
+    expect(error.message).toContain("downloads libtensorflow 2.9.1");
   });
 
-  it("says the install-time download failed when the native addon was never built", async () => {
+  it("names the setup command when the native addon was never built, without importing the package", async () => {
     const dir = app();
     dir.tfjsNode("@tensorflow/tfjs-node", "missing");
+    const before = (globalThis as { trainkitStandinImported?: number }).trainkitStandinImported;
     const error = await rejection(initBackend({ prefer: "tensorflow-cpu", resolveFrom: dir.dir }));
     expect(error.code).toBe("NATIVE_ADDON_MISSING");
     expect(error.message).toContain("tfjs_binding.node");
-    expect(error.message).toContain("download at install time failed");
-    expect(error.message).toContain("npm rebuild @tensorflow/tfjs-node");
+    expect(error.message).toContain("downloads libtensorflow 2.9.1, which fails offline");
+    expect(error.message).toContain("`npx trainkit-backend setup tensorflow`");
+    // A tfjs-node without addon registers its kernels before it fails: it must not be imported.
+    expect((globalThis as { trainkitStandinImported?: number }).trainkitStandinImported).toBe(
+      before,
+    );
+  });
+
+  it("still classifies a missing addon when a custom importer loads the package", async () => {
+    const dir = app();
+    dir.tfjsNode("@tensorflow/tfjs-node-gpu", "missing");
+    const require = createRequire(path.join(dir.dir, "noop.js"));
+    const error = await rejection(
+      initBackend({
+        prefer: "tensorflow-gpu",
+        importPackage: async (name) => require(name),
+      }),
+    );
+    expect(error.code).toBe("NATIVE_ADDON_MISSING");
+    expect(error.message).toContain("`npx trainkit-backend setup tensorflow --gpu`");
   });
 
   it("says the addon is corrupt when the dynamic loader rejects it", async () => {
@@ -131,7 +152,7 @@ describe("initBackend: a backend asked for that cannot load is a clear error", (
     const error = await rejection(initBackend({ prefer: "tensorflow", resolveFrom: dir.dir }));
     expect(error.code).toBe("NATIVE_ADDON_BROKEN");
     expect(error.message).toMatch(/invalid ELF header|file too short/);
-    expect(error.message).toContain("npm rebuild");
+    expect(error.message).toContain("`npx trainkit-backend setup tensorflow --gpu --force`");
   });
 
   it.runIf(hasCompiler())(
@@ -144,7 +165,7 @@ describe("initBackend: a backend asked for that cannot load is a clear error", (
       );
       expect(error.code).toBe("LIBTENSORFLOW_MISSING");
       expect(error.message).toContain("libtensorflow.so.2");
-      expect(error.message).toContain("download at install time failed");
+      expect(error.message).toContain("`npx trainkit-backend setup tensorflow` puts");
     },
   );
 
@@ -154,7 +175,7 @@ describe("initBackend: a backend asked for that cannot load is a clear error", (
     const error = await rejection(initBackend({ prefer: "tensorflow-gpu", resolveFrom: dir.dir }));
     expect(error.code).toBe("CUDA_MISSING");
     expect(error.message).toContain("libcudart.so.11.0");
-    expect(error.message).toContain("CUDA 11.2 and cuDNN 8.1");
+    expect(error.message).toContain("setup tensorflow --gpu` brings the CUDA 12 libraries");
   });
 
   it("rejects an unknown backend name, listing the valid ones", async () => {

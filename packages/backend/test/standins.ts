@@ -46,7 +46,9 @@ export class AppDir {
   tfjsNode(name: string, addon: "missing" | "corrupt" | { needs: string }): void {
     const root = this.writePackage(
       name,
-      "module.exports = require(require('path').join(__dirname, 'lib', 'napi-v8', 'tfjs_binding.node'));\n",
+      // Like tfjs-node, it has side effects before it reaches for its addon.
+      "globalThis.trainkitStandinImported = (globalThis.trainkitStandinImported || 0) + 1;\n" +
+        "module.exports = require(require('path').join(__dirname, 'lib', 'napi-v8', 'tfjs_binding.node'));\n",
     );
     const binding = path.join(root, "lib", "napi-v8", "tfjs_binding.node");
     if (addon === "corrupt") writeFileSync(binding, "this is not an ELF shared object\n");
@@ -55,7 +57,7 @@ export class AppDir {
 
   /** A package that registers a 'tensorflow' backend (a cpu backend underneath). */
   tensorflowBackend(name: string, usingGpu: boolean): void {
-    this.writePackage(
+    const root = this.writePackage(
       name,
       [
         "const tf = require('@tensorflow/tfjs-core');",
@@ -69,6 +71,8 @@ export class AppDir {
         "",
       ].join("\n"),
     );
+    // Its (unused) addon file is in place, as after a successful setup.
+    writeFileSync(path.join(root, "lib", "napi-v8", "tfjs_binding.node"), "");
   }
 
   remove(): void {

@@ -4,20 +4,35 @@ export interface BackendSummary {
   name: string;
   candidate: string;
   device: string;
+  /** On the tensorflow rungs: the TensorFlow version that loaded, and oneDNN. */
+  tensorflowVersion?: string;
+  oneDnn?: boolean;
 }
 
 export function backendSummary(ctx: Context): BackendSummary {
+  const { tensorflowVersion, oneDnn } = ctx.backend;
   return {
     name: ctx.backend.name,
     candidate: ctx.backend.candidate,
     device: ctx.backend.device,
+    ...(tensorflowVersion !== undefined ? { tensorflowVersion } : {}),
+    ...(oneDnn !== undefined ? { oneDnn } : {}),
   };
+}
+
+/** `tensorflow-cpu (CPU, TensorFlow 2.21.0, oneDNN on)`, `wasm (CPU)`. */
+export function backendLabel(ctx: Context): string {
+  const { candidate, device, tensorflowVersion, oneDnn } = ctx.backend;
+  const parts = [device.toUpperCase()];
+  if (tensorflowVersion !== undefined) parts.push(`TensorFlow ${tensorflowVersion}`);
+  if (oneDnn !== undefined) parts.push(`oneDNN ${oneDnn ? "on" : "off"}`);
+  return `${candidate} (${parts.join(", ")})`;
 }
 
 /** The report's header lines: backend, seed, date. */
 export function reportSubtitle(ctx: Context): string[] {
   return [
-    `backend: ${ctx.backend.candidate} (${ctx.backend.device.toUpperCase()}), seed ${ctx.flags.seed}${ctx.flags.quick ? ", --quick" : ""}`,
+    `backend: ${backendLabel(ctx)}, seed ${ctx.flags.seed}${ctx.flags.quick ? ", --quick" : ""}`,
     `written ${new Date().toISOString().replace("T", " ").slice(0, 19)} UTC by trainkit`,
   ];
 }

@@ -26,7 +26,13 @@ import { barChart, confusionMatrixChart, lineChart } from "../report/charts.js";
 import { imageDataUri } from "../report/png.js";
 import { Report, type ReportImage } from "../report/report.js";
 import { accuracyOf, confusionMatrix } from "../train.js";
-import { type BackendSummary, backendSummary, pct, reportSubtitle } from "./common.js";
+import {
+  type BackendSummary,
+  backendLabel,
+  backendSummary,
+  pct,
+  reportSubtitle,
+} from "./common.js";
 
 export interface ResumeCheck {
   /** The straight run's epochs; the other run crashed in `crashedInEpoch` (1-based). */
@@ -425,7 +431,7 @@ export async function runDemo(ctx: Context): Promise<DemoResult> {
         ["bit-identical to the straight run", resume.bitIdentical ? "yes" : "NO"],
         ["max |difference|", resume.maxAbsDiff],
         ["epoch losses equal", resume.lossesEqual ? "yes" : "no"],
-        ["backend", `${ctx.backend.candidate} (${ctx.backend.device})`],
+        ["backend", backendLabel(ctx)],
       ],
     );
   report

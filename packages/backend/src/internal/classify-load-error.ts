@@ -17,9 +17,11 @@ function codeOf(error: unknown): string | undefined {
   return typeof code === "string" ? code : undefined;
 }
 
-const TFJS_NODE_REBUILD =
-  "its install script downloads libtensorflow and needs network access (or a mirror in " +
-  "TFJS_NODE_CDN_STORAGE)";
+/** The command that installs and builds a tensorflow rung on the TensorFlow pip ships. */
+export function setupCommand(info: CandidateInfo, force = false): string {
+  const gpu = info.device === "gpu" ? " --gpu" : "";
+  return `\`npx trainkit-backend setup tensorflow${gpu}${force ? " --force" : ""}\``;
+}
 
 /**
  * Turns the error thrown while importing a backend package into a code and one actionable
@@ -32,22 +34,22 @@ export function classifyLoadError(info: CandidateInfo, error: unknown): LoadFail
   const isTensorflow = info.backendName === "tensorflow";
   const code = codeOf(error);
 
+  if (
+    isTensorflow &&
+    /tfjs_binding\.node/.test(message) &&
+    /can ?not be found|Cannot find/i.test(message)
+  ) {
+    return addonMissing(info);
+  }
   if (code === "MODULE_NOT_FOUND" || code === "ERR_MODULE_NOT_FOUND") {
-    if (isTensorflow && /tfjs_binding\.node/.test(message)) {
-      return {
-        code: "NATIVE_ADDON_MISSING",
-        reason:
-          `${pkg} is installed but its native addon (tfjs_binding.node) was never built: ` +
-          `the libtensorflow download at install time failed; ${TFJS_NODE_REBUILD} ` +
-          `(\`npm rebuild ${pkg}\`).`,
-      };
-    }
     const missing = /Cannot find (?:module|package) '([^']+)'/.exec(message)?.[1];
     if (missing === pkg || missing?.startsWith(`${pkg}/`)) {
-      const why = isTensorflow ? `; ${TFJS_NODE_REBUILD}` : "";
       return {
         code: "NOT_INSTALLED",
-        reason: `not installed: \`npm i ${pkg}@4.22.0\`${why}.`,
+        reason: isTensorflow
+          ? `not installed: ${setupCommand(info)} installs it and builds it on the TensorFlow that pip ships ` +
+            `(\`npm i ${pkg}\` alone downloads libtensorflow 2.9.1 at install time, which fails offline).`
+          : `not installed: \`npm i ${pkg}@4.22.0\`.`,
       };
     }
     return {
@@ -66,8 +68,9 @@ export function classifyLoadError(info: CandidateInfo, error: unknown): LoadFail
     return {
       code: "CUDA_MISSING",
       reason:
-        `${pkg} needs CUDA 11.2 and cuDNN 8.1 libraries, and ${lib ?? "one of them"} could not be ` +
-        "loaded: install them and put them on LD_LIBRARY_PATH (an NVIDIA driver alone is not enough).",
+        `${pkg} cannot load ${lib ?? "a CUDA library"}: ${setupCommand(info)} brings the CUDA 12 ` +
+        "libraries as pip's nvidia-* wheels (tfjs-node-gpu's own libtensorflow 2.9.1 needs CUDA 11.2 " +
+        "and cuDNN 8.1 on LD_LIBRARY_PATH instead); an NVIDIA driver alone is not enough.",
     };
   }
   if (isTensorflow && /libtensorflow\S*\.so/i.test(message)) {
@@ -75,7 +78,7 @@ export function classifyLoadError(info: CandidateInfo, error: unknown): LoadFail
       code: "LIBTENSORFLOW_MISSING",
       reason:
         `${pkg} is installed but libtensorflow is missing (${firstLine.trim()}): ` +
-        `the download at install time failed; ${TFJS_NODE_REBUILD} (\`npm rebuild ${pkg}\`).`,
+        `${setupCommand(info)} puts TensorFlow's libraries in place (the cache may have been removed).`,
     };
   }
   if (
@@ -88,11 +91,22 @@ export function classifyLoadError(info: CandidateInfo, error: unknown): LoadFail
       code: "NATIVE_ADDON_BROKEN",
       reason:
         `${pkg} is installed but its native addon cannot be loaded (${firstLine.trim()}): it is ` +
-        `corrupt or was built for another platform or Node version; reinstall it with \`npm rebuild ${pkg}\`.`,
+        `corrupt or was built for another platform or Node version; rebuild it with ${setupCommand(info, true)}.`,
     };
   }
   return {
     code: "INIT_FAILED",
     reason: `${pkg} failed to load: ${firstLine.trim()}`,
+  };
+}
+
+/** The addon file is absent: tfjs-node's install-time download (and so its build) failed. */
+export function addonMissing(info: CandidateInfo): LoadFailure {
+  return {
+    code: "NATIVE_ADDON_MISSING",
+    reason:
+      `${info.packageName} is installed but its native addon (tfjs_binding.node) was never built ` +
+      `(its install script downloads libtensorflow 2.9.1, which fails offline): ${setupCommand(info)} ` +
+      "builds it on the TensorFlow that pip ships.",
   };
 }

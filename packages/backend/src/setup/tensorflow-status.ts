@@ -1,0 +1,68 @@
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import * as path from "node:path";
+
+/** Is a tensorflow rung ready to load, and who put it there? Found without loading it. */
+export interface TensorflowSetupStatus {
+  packageName: string;
+  /** The package folder, when it is installed. */
+  packageDir?: string;
+  /** The native addon file exists. */
+  addonBuilt: boolean;
+  /** TensorFlow's library is in the package's `deps/lib` (a link that resolves). */
+  librariesLinked: boolean;
+  /** `trainkit-backend setup tensorflow` linked it (its stamp is there). */
+  setUpByTrainkit: boolean;
+  ready: boolean;
+}
+
+const LIBRARIES = ["libtensorflow_cc.so.2", "libtensorflow_cc.2.dylib", "libtensorflow.so.2.9.1"];
+
+/**
+ * Checks the files of `@tensorflow/tfjs-node` (or `-gpu`) as resolved from `resolveFrom`
+ * (a directory; default: the working directory), without importing it.
+ */
+export function tensorflowSetupStatus(
+  options: { gpu?: boolean; resolveFrom?: string } = {},
+): TensorflowSetupStatus {
+  const packageName = options.gpu ? "@tensorflow/tfjs-node-gpu" : "@tensorflow/tfjs-node";
+  const none = {
+    packageName,
+    addonBuilt: false,
+    librariesLinked: false,
+    setUpByTrainkit: false,
+    ready: false,
+  };
+  let packageDir: string;
+  try {
+    const require = createRequire(path.join(options.resolveFrom ?? process.cwd(), "noop.js"));
+    packageDir = path.dirname(require.resolve(`${packageName}/package.json`));
+  } catch {
+    return none;
+  }
+  let napiVersions = [8];
+  try {
+    const pkg = JSON.parse(readFileSync(path.join(packageDir, "package.json"), "utf8")) as {
+      binary?: { napi_versions?: number[] };
+    };
+    napiVersions = pkg.binary?.napi_versions ?? napiVersions;
+  } catch {
+    // keep the default
+  }
+  const napi = Number(process.versions.napi ?? 8);
+  const usable = napiVersions.filter((v) => v <= napi);
+  const napiDir = `napi-v${usable.length > 0 ? Math.max(...usable) : 8}`;
+  const addonBuilt = existsSync(path.join(packageDir, "lib", napiDir, "tfjs_binding.node"));
+  const librariesLinked = LIBRARIES.some((l) =>
+    existsSync(path.join(packageDir, "deps", "lib", l)),
+  );
+  const setUpByTrainkit = existsSync(path.join(packageDir, "deps", "trainkit-setup.json"));
+  return {
+    packageName,
+    packageDir,
+    addonBuilt,
+    librariesLinked,
+    setUpByTrainkit,
+    ready: addonBuilt && librariesLinked,
+  };
+}
