@@ -79,15 +79,18 @@ async function main(argv: string[]): Promise<number> {
     );
     return 2;
   }
+  let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) return; // a second Ctrl-C while cleaning up must not cut the clean-up short
+    stopping = true;
     abandonPendingEntries();
     process.stderr.write(
       `\ntrainkit-backend: interrupted (${signal}); nothing half-written was kept.\n`,
     );
     process.exit(130);
   };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
 
   const result = await setupTensorflow({
     ...(values.wheel !== undefined ? { wheel: values.wheel } : {}),

@@ -315,6 +315,23 @@ function linkDeps(plan: WheelPlan, packageDir: string, libraryDir: string): void
   }
 }
 
+/** The line of a failed build that says most: the compiler's error, else node-gyp's. */
+export function firstBuildError(output: string): string | undefined {
+  const lines = output.split("\n").map((l) => l.trim());
+  for (const pattern of [
+    /(^|\s)(fatal )?error: |#error/, // gcc and clang
+    /^gyp: /, // gyp's own reason (a missing file, a bad binding.gyp)
+    /^gyp ERR! (?!stack|System|command|cwd|node -v|node-gyp -v|not ok)/,
+    /\berror\b/i,
+  ]) {
+    const hit = lines.find(
+      (l) => pattern.test(l) && !l.startsWith("gyp WARN") && !l.startsWith("gyp info"),
+    );
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
 async function ensureAddon(
   plan: WheelPlan,
   packageDir: string,
@@ -369,11 +386,9 @@ async function ensureAddon(
     clearInterval(timer);
   }
   if (result.code !== 0 || !existsSync(installed)) {
+    // The first error in the whole log: later ones are often consequences of it.
     const errorLine =
-      result.tail
-        .split("\n")
-        .find((l) => /error|not found|No such file/i.test(l))
-        ?.trim() ?? `exit ${result.code ?? result.signal}`;
+      firstBuildError(readFileSync(logFile, "utf8")) ?? `exit ${result.code ?? result.signal}`;
     throw new SetupError(
       "BUILD_FAILED",
       `Building the ${plan.tfjsPackage} addon failed (${errorLine}): the compiler output is in ${logFile}.`,
