@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { createRequire } from "node:module";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { SetupError } from "./setup-error.js";
 
@@ -48,7 +48,12 @@ const TOLERANCE = 1e-4;
 
 /** Loads the built addon in a child process and checks it; throws VERIFY_FAILED otherwise. */
 export function verifyTensorflow(packageDir: string, timeoutMs = 180_000): VerifyResult {
-  const main = createRequire(path.join(packageDir, "package.json")).resolve(packageDir);
+  // Read `main` directly: Node's resolver caches a package.json it did not find before the
+  // package was installed in this same process.
+  const pkg = JSON.parse(readFileSync(path.join(packageDir, "package.json"), "utf8")) as {
+    main?: string;
+  };
+  const main = path.join(packageDir, pkg.main ?? "index.js");
   const started = Date.now();
   const child = spawnSync(process.execPath, ["-e", CHECK, main], {
     encoding: "utf8",
