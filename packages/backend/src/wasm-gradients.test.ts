@@ -3,6 +3,11 @@ import "@tensorflow/tfjs-backend-wasm";
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
+  type AvgPoolGeometry,
+  avgPoolOutShape,
+  avgPoolReference,
+} from "../test/support/avg-pool-reference.js";
+import {
   registerWasmGradients,
   WASM_FASTER_KERNELS,
   WASM_GRADIENT_KERNELS,
@@ -199,7 +204,7 @@ describe("registerWasmGradients", () => {
       "DepthwiseConv2dNativeBackpropFilter",
       "DepthwiseConv2dNativeBackpropInput",
     ]);
-    expect(WASM_FASTER_KERNELS).toEqual(["Conv2DBackpropInput", "MaxPoolGrad"]);
+    expect(WASM_FASTER_KERNELS).toEqual(["Conv2DBackpropInput", "MaxPoolGrad", "AvgPoolGrad"]);
     for (const kernel of [...WASM_GRADIENT_KERNELS, ...WASM_FASTER_KERNELS]) {
       expect(tf.getKernel(kernel, "wasm")).toBeDefined();
     }
@@ -379,5 +384,66 @@ describe.each(poolCases)("MaxPoolGrad matches the cpu backend: %j", (c) => {
     expect(actual.shape).toEqual(c.shape);
     expect(relError(actual.data, ref.data)).toBeLessThan(TOLERANCE);
     expect(actual.leakedDataIds).toBe(0);
+  });
+});
+
+const avgPoolCases: AvgPoolGeometry[] = [];
+for (const pad of ["same", "valid"] as const) {
+  for (const stride of [1, 2]) {
+    for (const k of [2, 3]) {
+      avgPoolCases.push({
+        shape: [1, 7, 9, 2],
+        filterSize: [k, k],
+        strides: [stride, stride],
+        pad,
+      });
+      avgPoolCases.push({
+        shape: [3, 9, 5, 3],
+        filterSize: [k, k],
+        strides: [stride, stride],
+        pad,
+      });
+    }
+  }
+}
+avgPoolCases.push(
+  // Non-square windows and strides, where 'same' cuts windows on one side only.
+  { shape: [2, 8, 7, 4], filterSize: [3, 2], strides: [2, 1], pad: "same" },
+  { shape: [2, 11, 6, 1], filterSize: [2, 3], strides: [3, 2], pad: "valid" },
+  // A numeric pad cuts windows on every side.
+  { shape: [3, 7, 8, 2], filterSize: [3, 3], strides: [2, 2], pad: 1 },
+  // Windows wholly inside the padding cover no input cell and pass no gradient.
+  { shape: [1, 5, 6, 2], filterSize: [2, 2], strides: [1, 1], pad: 2 },
+);
+
+describe.each(avgPoolCases)("AvgPoolGrad matches a float64 reference: %j", (g) => {
+  const x = { shape: [...g.shape], data: values(size([...g.shape]), 31) };
+  const outShape = avgPoolOutShape(g);
+  const dy = { shape: outShape, data: values(size(outShape), 37) };
+  const ref = avgPoolReference(g, x.data, dy.data);
+  const attrs = { filterSize: g.filterSize, strides: g.strides, pad: g.pad };
+
+  it("divides each window's gradient by its cells inside the input, as the forward does", async () => {
+    const actual = await runOn("wasm", "AvgPoolGrad", { dy, input: x }, attrs);
+    expectMatch(actual, Float32Array.from(ref.dx), [...g.shape]);
+  });
+
+  it("uses the divisor of wasm's forward AvgPool (the reference's forward matches it)", async () => {
+    const y = await runOn("wasm", "AvgPool", { x }, attrs);
+    // A window wholly in the padding averages no cell: 0/0 in the reference (and on cpu),
+    // -Infinity on wasm. Only the others have a divisor to check.
+    const empty = Array.from(ref.y, Number.isNaN);
+    const maskEmpty = (a: ArrayLike<number>) => Float32Array.from(a, (v, i) => (empty[i] ? 0 : v));
+    expectMatch({ ...y, data: maskEmpty(y.data) }, maskEmpty(ref.y), outShape);
+  });
+});
+
+describe("AvgPoolGrad errors", () => {
+  it("names the shapes when dy does not have the pooled input's shape", async () => {
+    const x = { shape: [1, 5, 5, 2], data: values(50, 41) };
+    const dy = { shape: [1, 4, 4, 2], data: values(32, 43) };
+    await expect(
+      runOn("wasm", "AvgPoolGrad", { dy, input: x }, { filterSize: 3, strides: 2, pad: "same" }),
+    ).rejects.toThrow(/AvgPoolGrad: dy has shape \[1, 4, 4, 2\].*gives \[1, 3, 3, 2\]/);
   });
 });

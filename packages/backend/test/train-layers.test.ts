@@ -4,11 +4,17 @@ import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { registerWasmGradients } from "../src/index.js";
+import { avgPoolReference } from "./support/avg-pool-reference.js";
 
 /**
  * Trains every layer type of the issue on wasm (with trainkit's kernels) and on the plain
  * cpu backend from the same weights and data, and compares the gradients of every trainable
  * weight. Inputs are centred on zero so pooling windows hold negative and tied values.
+ *
+ * tfjs-backend-cpu 4.22's own AvgPoolGrad is wrong where 'same' padding cuts a window (it
+ * divides by the full window size, its forward by the cells inside the input), so on the cpu
+ * side the average-pool gradient comes from the float64 reference (support/avg-pool-reference)
+ * instead; every other kernel is cpu's own.
  */
 
 type Build = () => tfl.layers.Layer[];
@@ -95,18 +101,68 @@ function relError(actual: Float32Array, expected: Float32Array, scale: number): 
   return maxDiff / scale;
 }
 
+type Pair = number | [number, number];
+const pair = (v: Pair): [number, number] => (typeof v === "number" ? [v, v] : v);
+
+/** The parts of tfjs-backend-cpu's backend object the reference kernel touches. */
+interface CpuBackendLike {
+  readSync(dataId: object): unknown;
+  makeTensorInfo(shape: number[], dtype: "float32", values: Float32Array): tf.TensorInfo;
+}
+
+/** An AvgPoolGrad kernel for the cpu backend that computes the float64 reference. */
+function referenceAvgPoolGrad({
+  inputs,
+  attrs,
+  backend,
+}: {
+  inputs: Record<string, tf.TensorInfo>;
+  attrs: tf.NamedAttrMap;
+  backend: CpuBackendLike;
+}): tf.TensorInfo {
+  const dy = inputs.dy as tf.TensorInfo;
+  const input = inputs.input as tf.TensorInfo;
+  const geometry = {
+    shape: input.shape as [number, number, number, number],
+    filterSize: pair(attrs.filterSize as Pair),
+    strides: pair(attrs.strides as Pair),
+    pad: attrs.pad as "valid" | "same" | number,
+  };
+  const x = backend.readSync(input.dataId) as Float32Array;
+  const { dx } = avgPoolReference(geometry, x, backend.readSync(dy.dataId) as Float32Array);
+  return backend.makeTensorInfo(input.shape, "float32", Float32Array.from(dx));
+}
+
+/** cpu's AvgPoolGrad replaced by the float64 reference while `body` runs. */
+async function withReferenceAvgPoolGradOnCpu<T>(body: () => Promise<T>): Promise<T> {
+  const own = tf.getKernel("AvgPoolGrad", "cpu");
+  if (own === undefined) throw new Error("the cpu backend has no AvgPoolGrad kernel");
+  tf.unregisterKernel("AvgPoolGrad", "cpu");
+  tf.registerKernel({
+    kernelName: "AvgPoolGrad",
+    backendName: "cpu",
+    kernelFunc: referenceAvgPoolGrad as unknown as tf.KernelFunc,
+  });
+  try {
+    return await body();
+  } finally {
+    tf.unregisterKernel("AvgPoolGrad", "cpu");
+    tf.registerKernel(own);
+  }
+}
+
 beforeAll(() => {
   registerWasmGradients();
 });
 
-describe("training each layer type on wasm gives the cpu backend's gradients", () => {
+describe("training each layer type on wasm gives the cpu backend's gradients (reference average pooling)", () => {
   it.each(Object.keys(models))("%s", async (name) => {
     const layers = models[name] as Build;
     const x = Float32Array.from({ length: 4 * INPUT[0] * INPUT[1] * INPUT[2] }, (_, i) =>
       Math.sin(i * 12.9898 + 1.5),
     );
     const y = Float32Array.from({ length: 12 }, (_, i) => Math.cos(i * 4.1));
-    const cpu = await gradients("cpu", layers, [], x, y);
+    const cpu = await withReferenceAvgPoolGradOnCpu(() => gradients("cpu", layers, [], x, y));
     const wasm = await gradients("wasm", layers, cpu.weights, x, y);
     expect(wasm.grads.length).toBe(cpu.grads.length);
     const scale = Math.max(...cpu.grads.map(maxAbs));

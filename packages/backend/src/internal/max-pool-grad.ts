@@ -6,21 +6,7 @@ import {
   type NamedAttrMap,
   type TensorInfo,
 } from "@tensorflow/tfjs-core";
-
-/** The parts of tfjs-backend-wasm's backend object this kernel touches. */
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: "float32"): TensorInfo;
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  wasm: { HEAPF32: Float32Array };
-}
-
-function heapView(backend: WasmBackendLike, info: TensorInfo, size: number): Float32Array {
-  const data = backend.dataIdMap.get(info.dataId);
-  if (data === undefined)
-    throw new Error("trainkit MaxPoolGrad: tensor data is not on the wasm backend.");
-  // Read HEAPF32 only after every allocation: growing the wasm memory replaces the buffer.
-  return backend.wasm.HEAPF32.subarray(data.memoryOffset / 4, data.memoryOffset / 4 + size);
-}
+import { heapView, type WasmBackendLike } from "./wasm-heap.js";
 
 /**
  * MaxPoolGrad with TensorFlow's semantics: each output gradient goes to the first position
@@ -56,9 +42,9 @@ function maxPoolGrad({
   const left = info.padInfo.left;
   const inSize = batchSize * inHeight * inWidth * channels;
   const dx = wasm.makeOutput(input.shape, "float32");
-  const dxData = heapView(wasm, dx, inSize);
-  const xData = heapView(wasm, input, inSize);
-  const dyData = heapView(wasm, dy, batchSize * outHeight * outWidth * channels);
+  const dxData = heapView(wasm, dx, inSize, "MaxPoolGrad");
+  const xData = heapView(wasm, input, inSize, "MaxPoolGrad");
+  const dyData = heapView(wasm, dy, batchSize * outHeight * outWidth * channels, "MaxPoolGrad");
   if (
     filterHeight === 2 &&
     filterWidth === 2 &&
