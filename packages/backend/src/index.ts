@@ -15,6 +15,7 @@ export {
   type InitBackendOptions,
   initBackend,
 } from "./init-backend.js";
+export { OptimizerError, type OptimizerErrorCode } from "./optimizer-error.js";
 export { cacheRoot } from "./setup/cache-dir.js";
 export { type OneDnnSetting, oneDnnSetting } from "./setup/one-dnn.js";
 export { SetupError, type SetupErrorCode } from "./setup/setup-error.js";
@@ -36,6 +37,14 @@ export {
   type WheelTarget,
 } from "./setup/tensorflow-wheel.js";
 export type { VerifyResult } from "./setup/verify-tensorflow.js";
+export { TensorflowAdamOptimizer, tensorflowAdam } from "./tensorflow-adam.js";
+export {
+  type RegisterTensorflowKernelsOptions,
+  type RegisterTensorflowKernelsResult,
+  registerTensorflowKernels,
+  type SkippedTensorflowKernel,
+  TENSORFLOW_FASTER_KERNELS,
+} from "./tensorflow-kernels.js";
 export {
   type RegisterWasmGradientsOptions,
   type RegisterWasmGradientsResult,

@@ -15,6 +15,7 @@ import {
 import { BackendError, type BackendErrorCode } from "./errors.js";
 import { addonMissing, classifyLoadError } from "./internal/classify-load-error.js";
 import { oneDnnSetting } from "./setup/one-dnn.js";
+import { registerTensorflowKernels } from "./tensorflow-kernels.js";
 import { registerWasmGradients } from "./wasm-gradients.js";
 import { describeAdapter, type GpuAdapterSummary, probeWebGpu } from "./webgpu.js";
 
@@ -47,6 +48,12 @@ export interface InitBackendOptions {
   importPackage?: (packageName: string) => Promise<unknown>;
   /** Threads for XNNPACK on wasm (default: what tfjs picks, one per core where threads work). */
   wasmThreads?: number;
+  /**
+   * On the tensorflow rungs, register trainkit's faster kernels for training
+   * (`registerTensorflowKernels()`: Relu's gradient as one op, oneDNN's max pooling, MatMul for
+   * single products). Default true; false keeps tfjs-node's own kernels.
+   */
+  tensorflowKernels?: boolean;
 }
 
 export interface BackendAttempt {
@@ -76,6 +83,11 @@ export interface BackendChoice {
   tensorflowVersion?: string;
   /** Whether TensorFlow's oneDNN optimisations are on, on tensorflow. */
   oneDnn?: boolean;
+  /**
+   * trainkit's faster kernels in effect, on tensorflow (see `registerTensorflowKernels`); absent
+   * with `tensorflowKernels: false`.
+   */
+  tensorflowKernels?: string[];
 }
 
 type Importer = (specifier: string) => Promise<unknown>;
@@ -172,6 +184,20 @@ async function activate(backendName: BackendName): Promise<void> {
   await tf.ready();
 }
 
+/** Registers the faster tensorflow kernels unless asked not to: their names, and a phrase. */
+function fasterTensorflowKernels(options: InitBackendOptions): {
+  text: string;
+  result: { tensorflowKernels?: string[] };
+} {
+  if (options.tensorflowKernels === false) return { text: "", result: {} };
+  const { registered } = registerTensorflowKernels();
+  const count = registered.length;
+  return {
+    text: count > 0 ? `, ${count} faster kernel${count === 1 ? "" : "s"}` : "",
+    result: { tensorflowKernels: registered },
+  };
+}
+
 async function tryCandidate(
   info: CandidateInfo,
   load: Importer,
@@ -183,6 +209,7 @@ async function tryCandidate(
   adapter?: GpuAdapterSummary;
   tensorflowVersion?: string;
   oneDnn?: boolean;
+  tensorflowKernels?: string[];
 }> {
   const { backendName, packageName } = info;
 
@@ -211,7 +238,11 @@ async function tryCandidate(
     // tfjs-node-gpu is already loaded and registered 'tensorflow'; loading tfjs-node as well
     // would register the same backend twice. The GPU build runs on the CPU just as well.
     await activate("tensorflow");
-    return { reason: `${loadedTensorflow.pkg} (already loaded) runs on the CPU` };
+    const kernels = fasterTensorflowKernels(options);
+    return {
+      reason: `${loadedTensorflow.pkg} (already loaded) runs on the CPU${kernels.text}`,
+      ...kernels.result,
+    };
   }
 
   if (
@@ -256,10 +287,12 @@ async function tryCandidate(
     const what = version
       ? info.description.replace("TensorFlow", `TensorFlow ${version}`)
       : info.description;
+    const kernels = fasterTensorflowKernels(options);
     return {
-      reason: `${what} via ${packageName}, ${oneDnn.description}`,
+      reason: `${what} via ${packageName}, ${oneDnn.description}${kernels.text}`,
       ...(version !== undefined ? { tensorflowVersion: version } : {}),
       oneDnn: oneDnn.on,
+      ...kernels.result,
     };
   }
   if (backendName === "wasm") {
@@ -317,12 +350,8 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   for (const candidate of ladderFor(request, order)) {
     const info = CANDIDATES[candidate];
     try {
-      const { reason, threads, adapter, tensorflowVersion, oneDnn } = await tryCandidate(
-        info,
-        load,
-        options,
-        loadedTensorflow,
-      );
+      const { reason, threads, adapter, tensorflowVersion, oneDnn, tensorflowKernels } =
+        await tryCandidate(info, load, options, loadedTensorflow);
       tried.push({ name: candidate, ok: true, reason });
       return {
         name: info.backendName,
@@ -337,6 +366,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
         ...(adapter !== undefined ? { adapter } : {}),
         ...(tensorflowVersion !== undefined ? { tensorflowVersion } : {}),
         ...(oneDnn !== undefined ? { oneDnn } : {}),
+        ...(tensorflowKernels !== undefined ? { tensorflowKernels } : {}),
       };
     } catch (error) {
       const failure =

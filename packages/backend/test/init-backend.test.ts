@@ -104,6 +104,19 @@ describe("initBackend: the tensorflow path", () => {
     });
     expect(choice.tried[0]).toMatchObject({ name: "tensorflow-gpu", code: "NOT_INSTALLED" });
   });
+
+  it("registers no faster kernels on a 'tensorflow' backend that is not tfjs-node's, and can be told not to try", async () => {
+    const dir = app();
+    dir.tensorflowBackend("@tensorflow/tfjs-node", false);
+    const choice = await initBackend({ resolveFrom: dir.dir });
+    // the stand-in has no TensorFlow binding: registerTensorflowKernels skips every kernel
+    expect(choice.tensorflowKernels).toEqual([]);
+    expect(choice.tried.at(-1)?.reason).not.toMatch(/faster kernel/);
+    expect(tf.getKernel("ReluGrad", "tensorflow")).toBeUndefined();
+    const without = await initBackend({ resolveFrom: dir.dir, tensorflowKernels: false });
+    expect(without.name).toBe("tensorflow");
+    expect(without.tensorflowKernels).toBeUndefined();
+  });
 });
 
 describe("initBackend: a backend asked for that cannot load is a clear error", () => {

@@ -22,20 +22,7 @@ import {
   saveCheckpoint,
   saveWeights,
 } from "@trainkit/checkpoint/tfjs";
-
-/** mulberry32 numbers in [0, 1): the same on every machine and backend. */
-function uniform(n: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  return out;
-}
+import { uniform } from "./seeded-values.js";
 
 /** The data order of an epoch: a permutation seeded by the epoch number (the whole RNG state). */
 function epochOrder(epoch: number, n: number): number[] {

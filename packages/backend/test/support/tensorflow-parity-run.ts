@@ -10,6 +10,7 @@ import "@tensorflow/tfjs-backend-cpu";
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { demoCnn, randomImages } from "../../bench/demo-cnn.js";
+import { values } from "./seeded-values.js";
 
 /** One tensor of a case compared between the backends. */
 export interface TensorError {
@@ -64,20 +65,6 @@ interface Case {
   run: () => Promise<Arrays>;
   /** the exact results computed in float64 without tfjs, where the case has them */
   reference?: () => Reference;
-}
-
-/** mulberry32: the same numbers on every machine and backend. */
-function values(n: number, seed: number, lo = -1, hi = 1): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = lo + (((t ^ (t >>> 14)) >>> 0) / 4294967296) * (hi - lo);
-  }
-  return out;
 }
 
 const sizeOf = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
