@@ -191,7 +191,7 @@ describe.skipIf(!run)("tensorflowAdam on the tensorflow rung", () => {
         }
       }
 
-      // @trainkit/schedulers' learningRateScheduler: every rate is used from its step on
+      // the rate written before every batch (as @trainkit/schedulers does): every rate is used from its step on
       const rates = [0.01, 0.01, 0, 0, 0.02, 0.005, 0, 0.01];
       expect(r.schedule.applied).toEqual(rates);
       expect(r.schedule.configRate).toBe(0.01);

@@ -18,7 +18,6 @@ import {
   tensorflowAdam,
 } from "@trainkit/backend";
 import { loadCheckpoint, saveCheckpoint } from "@trainkit/checkpoint/tfjs";
-import { learningRateScheduler } from "@trainkit/schedulers/tfjs";
 import { uniform } from "./seeded-values.js";
 
 type Kind = "native" | "tfjs";
@@ -222,22 +221,29 @@ async function fitRun(kind: Kind, epochs: number, batchSize: number, samples: nu
   return result;
 }
 
-/** fit with @trainkit/schedulers' learningRateScheduler; trainable weights after every batch. */
+/**
+ * fit with the learning rate written to the optimizer before every batch, as
+ * @trainkit/schedulers' learningRateScheduler does it; trainable weights after every batch.
+ */
 async function scheduledRun(kind: Kind, rates: number[]) {
   const optimizer = makeOptimizer(kind);
   const model = buildModel(optimizer);
   const x = tf.tensor4d(xData, [N, 8, 8, 1]);
   const y = tf.tensor2d(yData, [N, CLASSES]);
   const afterBatch: Float32Array[][] = [];
-  const scheduler = learningRateScheduler((step) => rates[step] as number);
+  const applied: number[] = [];
   await model.fit(x, y, {
     epochs: rates.length / STEPS_PER_EPOCH,
     batchSize: BATCH,
     shuffle: false,
     verbose: 0,
     callbacks: [
-      scheduler,
       new tfl.CustomCallback({
+        onBatchBegin: async () => {
+          const lr = rates[applied.length] as number;
+          (optimizer as unknown as { learningRate: number }).learningRate = lr;
+          applied.push(lr);
+        },
         onBatchEnd: async () => {
           afterBatch.push(floats(model, "trainableWeights"));
         },
@@ -245,7 +251,7 @@ async function scheduledRun(kind: Kind, rates: number[]) {
     ],
   });
   const result = {
-    applied: scheduler.applied.map((a) => a.lr),
+    applied,
     configRate: optimizer.getConfig().learningRate,
     afterBatch,
   };
