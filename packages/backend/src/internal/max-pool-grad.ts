@@ -1,11 +1,11 @@
-import {
-  backend_util,
-  type KernelBackend,
-  type KernelConfig,
-  type KernelFunc,
-  type NamedAttrMap,
-  type TensorInfo,
+import type {
+  KernelBackend,
+  KernelConfig,
+  KernelFunc,
+  NamedAttrMap,
+  TensorInfo,
 } from "@tensorflow/tfjs-core";
+import { poolInfoOf } from "./pool-info.js";
 import { heapView, type WasmBackendLike } from "./wasm-heap.js";
 
 /**
@@ -27,14 +27,7 @@ function maxPoolGrad({
 }): TensorInfo {
   const dy = inputs.dy as TensorInfo;
   const input = inputs.input as TensorInfo;
-  const info = backend_util.computePool2DInfo(
-    input.shape as [number, number, number, number],
-    attrs.filterSize as [number, number] | number,
-    attrs.strides as [number, number] | number,
-    1,
-    attrs.pad as "valid" | "same" | number,
-    attrs.dimRoundingMode as "floor" | "round" | "ceil" | undefined,
-  );
+  const info = poolInfoOf(input.shape, attrs);
   const wasm = backend as unknown as WasmBackendLike;
   const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
   const { strideHeight, strideWidth, filterHeight, filterWidth } = info;

@@ -1,11 +1,12 @@
 import {
-  backend_util,
+  type backend_util,
   engine,
   type KernelConfig,
   type KernelFunc,
   type NamedAttrMap,
   type TensorInfo,
 } from "@tensorflow/tfjs-core";
+import { poolInfoOf } from "./pool-info.js";
 import { keepWorkspace, keptWorkspace } from "./pooling-workspaces.js";
 import {
   asTensorflowBackend,
@@ -90,14 +91,7 @@ function pooling(
   }
   let info: backend_util.Conv2DInfo;
   try {
-    info = backend_util.computePool2DInfo(
-      input.shape as [number, number, number, number],
-      attrs.filterSize as number | [number, number],
-      attrs.strides as number | [number, number],
-      1,
-      attrs.pad as "valid" | "same" | number,
-      attrs.dimRoundingMode as "floor" | "round" | "ceil" | undefined,
-    );
+    info = poolInfoOf(input.shape, attrs);
   } catch {
     return undefined; // tfjs-node's kernel gives the error
   }

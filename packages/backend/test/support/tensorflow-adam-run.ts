@@ -19,79 +19,23 @@ import {
 } from "@trainkit/backend";
 import { loadCheckpoint, saveCheckpoint } from "@trainkit/checkpoint/tfjs";
 import { uniform } from "./seeded-values.js";
+import {
+  BATCH,
+  buildSmallModel,
+  CLASSES,
+  hex,
+  N,
+  STEPS_PER_EPOCH,
+  trainStep,
+  xData,
+  yData,
+} from "./small-training.js";
 
 type Kind = "native" | "tfjs";
 const LEARNING_RATE = 0.01;
 const K2 = Math.fround(1 - 0.999) / (1 - Math.fround(0.999));
 const makeOptimizer = (kind: Kind) =>
   kind === "native" ? tensorflowAdam(LEARNING_RATE) : tf.train.adam(LEARNING_RATE);
-
-const N = 32;
-const BATCH = 8;
-const STEPS_PER_EPOCH = N / BATCH;
-const CLASSES = 3;
-
-/** conv-bn-pool-dense with seeded initializers: every process builds the same weights. */
-function buildModel(optimizer: tf.Optimizer): tfl.Sequential {
-  const model = tfl.sequential({
-    layers: [
-      tfl.layers.conv2d({
-        inputShape: [8, 8, 1],
-        filters: 4,
-        kernelSize: 3,
-        padding: "same",
-        activation: "relu",
-        kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }),
-      }),
-      tfl.layers.batchNormalization(),
-      tfl.layers.maxPooling2d({ poolSize: 2 }),
-      tfl.layers.flatten(),
-      tfl.layers.dense({
-        units: CLASSES,
-        activation: "softmax",
-        kernelInitializer: tfl.initializers.glorotUniform({ seed: 2 }),
-      }),
-    ],
-  });
-  model.compile({ optimizer, loss: "categoricalCrossentropy" });
-  return model;
-}
-
-const xData = uniform(N * 64, 7);
-const yData = Float32Array.from({ length: N * CLASSES }, (_, i) =>
-  Math.floor(i / CLASSES) % CLASSES === i % CLASSES ? 1 : 0,
-);
-
-/** The data order of an epoch: a permutation seeded by the epoch number (the whole RNG state). */
-function epochOrder(epoch: number): number[] {
-  const r = uniform(N, 1000 + epoch);
-  const p = Array.from({ length: N }, (_, i) => i);
-  for (let i = N - 1; i > 0; i--) {
-    const j = Math.floor((r[i] as number) * (i + 1));
-    [p[i], p[j]] = [p[j] as number, p[i] as number];
-  }
-  return p;
-}
-
-/** One optimizer step with trainOnBatch on the batch of global step `step`. */
-async function trainStep(model: tfl.Sequential, step: number): Promise<number> {
-  const epoch = Math.floor(step / STEPS_PER_EPOCH);
-  const start = (step % STEPS_PER_EPOCH) * BATCH;
-  const rows = epochOrder(epoch).slice(start, start + BATCH);
-  const x = tf.tensor4d(
-    Float32Array.from(rows.flatMap((r) => Array.from(xData.subarray(r * 64, r * 64 + 64)))),
-    [BATCH, 8, 8, 1],
-  );
-  const y = tf.tensor2d(
-    Float32Array.from(rows.flatMap((r) => Array.from(yData.subarray(r * 3, r * 3 + 3)))),
-    [BATCH, CLASSES],
-  );
-  const loss = (await model.trainOnBatch(x, y)) as number;
-  tf.dispose([x, y]);
-  return loss;
-}
-
-const hex = (d: Float32Array) => Buffer.from(d.buffer, d.byteOffset, d.byteLength).toString("hex");
 
 /** Every weight of the model (BatchNormalization's moving statistics too) as float32 bytes. */
 async function weightBytes(model: tfl.LayersModel): Promise<string[]> {
@@ -185,7 +129,7 @@ function minimizeRun(kind: Kind, steps: number, fromZero: boolean): Float32Array
 
 async function fitRun(kind: Kind, epochs: number, batchSize: number, samples: number) {
   const optimizer = makeOptimizer(kind);
-  const model = buildModel(optimizer);
+  const model = buildSmallModel(optimizer);
   const x = tf.tensor4d(xData.subarray(0, samples * 64), [samples, 8, 8, 1]);
   const y = tf.tensor2d(yData.subarray(0, samples * CLASSES), [samples, CLASSES]);
   const history = await model.fit(x, y, { epochs, batchSize, shuffle: false, verbose: 0 });
@@ -227,7 +171,7 @@ async function fitRun(kind: Kind, epochs: number, batchSize: number, samples: nu
  */
 async function scheduledRun(kind: Kind, rates: number[]) {
   const optimizer = makeOptimizer(kind);
-  const model = buildModel(optimizer);
+  const model = buildSmallModel(optimizer);
   const x = tf.tensor4d(xData, [N, 8, 8, 1]);
   const y = tf.tensor2d(yData, [N, CLASSES]);
   const afterBatch: Float32Array[][] = [];
@@ -305,7 +249,7 @@ async function leakCheck() {
   backend.binding = watched as typeof binding;
   const before = { tensors: tf.memory().numTensors, handles: binding.getNumOfTensors() };
   const optimizer = tensorflowAdam(LEARNING_RATE) as TensorflowAdamOptimizer;
-  const model = buildModel(optimizer);
+  const model = buildSmallModel(optimizer);
   const perStep: number[] = [];
   for (let step = 0; step < 6; step++) {
     await trainStep(model, step);
@@ -528,7 +472,7 @@ if (mode === "parity") {
   await useTensorflow();
   const kind = a1 as Kind;
   const optimizer = makeOptimizer(kind);
-  const model = buildModel(optimizer);
+  const model = buildSmallModel(optimizer);
   let step = 0;
   let total: number;
   let saveAt = -1;

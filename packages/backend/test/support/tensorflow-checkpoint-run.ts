@@ -14,7 +14,7 @@ import { join } from "node:path";
 import "@tensorflow/tfjs-backend-cpu";
 import "@tensorflow/tfjs-backend-wasm";
 import * as tf from "@tensorflow/tfjs-core";
-import * as tfl from "@tensorflow/tfjs-layers";
+import type * as tfl from "@tensorflow/tfjs-layers";
 import { registerWasmGradients } from "@trainkit/backend";
 import {
   loadCheckpoint,
@@ -23,74 +23,7 @@ import {
   saveWeights,
 } from "@trainkit/checkpoint/tfjs";
 import { uniform } from "./seeded-values.js";
-
-/** The data order of an epoch: a permutation seeded by the epoch number (the whole RNG state). */
-function epochOrder(epoch: number, n: number): number[] {
-  const r = uniform(n, 1000 + epoch);
-  const p = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor((r[i] as number) * (i + 1));
-    [p[i], p[j]] = [p[j] as number, p[i] as number];
-  }
-  return p;
-}
-
-const N = 32;
-const BATCH = 8;
-const STEPS_PER_EPOCH = N / BATCH;
-const SHAPE = [8, 8, 1];
-const CLASSES = 3;
-
-/** conv-bn-pool-dense with seeded initializers, Adam: every process builds the same model. */
-function buildModel(): tfl.Sequential {
-  const model = tfl.sequential({
-    layers: [
-      tfl.layers.conv2d({
-        inputShape: SHAPE,
-        filters: 4,
-        kernelSize: 3,
-        padding: "same",
-        activation: "relu",
-        kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }),
-      }),
-      tfl.layers.batchNormalization(),
-      tfl.layers.maxPooling2d({ poolSize: 2 }),
-      tfl.layers.flatten(),
-      tfl.layers.dense({
-        units: CLASSES,
-        activation: "softmax",
-        kernelInitializer: tfl.initializers.glorotUniform({ seed: 2 }),
-      }),
-    ],
-  });
-  model.compile({ optimizer: tf.train.adam(0.01), loss: "categoricalCrossentropy" });
-  return model;
-}
-
-const xData = uniform(N * 64, 7);
-const yData = Float32Array.from({ length: N * CLASSES }, (_, i) =>
-  Math.floor(i / CLASSES) % CLASSES === i % CLASSES ? 1 : 0,
-);
-
-/** One optimizer step on the batch of global step `step`. */
-async function trainStep(model: tfl.Sequential, step: number): Promise<number> {
-  const epoch = Math.floor(step / STEPS_PER_EPOCH);
-  const start = (step % STEPS_PER_EPOCH) * BATCH;
-  const rows = epochOrder(epoch, N).slice(start, start + BATCH);
-  const x = tf.tensor4d(
-    Float32Array.from(rows.flatMap((r) => Array.from(xData.subarray(r * 64, r * 64 + 64)))),
-    [BATCH, 8, 8, 1],
-  );
-  const y = tf.tensor2d(
-    Float32Array.from(rows.flatMap((r) => Array.from(yData.subarray(r * 3, r * 3 + 3)))),
-    [BATCH, CLASSES],
-  );
-  const loss = (await model.trainOnBatch(x, y)) as number;
-  tf.dispose([x, y]);
-  return loss;
-}
-
-const hex = (d: Float32Array) => Buffer.from(d.buffer, d.byteOffset, d.byteLength).toString("hex");
+import { buildSmallModel, hex, STEPS_PER_EPOCH, trainStep } from "./small-training.js";
 
 /** Every weight (BatchNormalization's moving statistics too) and every optimizer slot, as bytes. */
 async function state(model: tfl.Sequential): Promise<{ weights: string[]; slots: string[] }> {
@@ -130,7 +63,7 @@ const [mode, a1, a2] = process.argv.slice(2);
 let result: Record<string, unknown>;
 if (mode === "train" || mode === "save" || mode === "resume") {
   await use("tensorflow");
-  const model = buildModel();
+  const model = buildSmallModel();
   let step = 0;
   let total = Number(a1);
   if (mode === "resume") {
@@ -162,7 +95,7 @@ if (mode === "train" || mode === "save" || mode === "resume") {
   };
 } else if (mode === "wasm-save") {
   await use("wasm");
-  const model = buildModel();
+  const model = buildSmallModel();
   const saved = 3;
   for (let step = 0; step < saved; step++) await trainStep(model, step);
   const dir = a1 as string;
@@ -176,9 +109,9 @@ if (mode === "train" || mode === "save" || mode === "resume") {
   await use("tensorflow");
   const dir = a1 as string;
   const before = tf.memory().numTensors;
-  const fromWeights = buildModel();
+  const fromWeights = buildSmallModel();
   const weightsLoad = await loadWeights(join(dir, "weights.safetensors"), fromWeights);
-  const fromTraining = buildModel();
+  const fromTraining = buildSmallModel();
   const trainingLoad = await loadCheckpoint(join(dir, "training.safetensors"), {
     model: fromTraining,
   });
