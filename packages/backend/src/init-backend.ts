@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -15,6 +15,7 @@ import {
 import { BackendError, type BackendErrorCode } from "./errors.js";
 import { addonMissing, classifyLoadError } from "./internal/classify-load-error.js";
 import { oneDnnSetting } from "./setup/one-dnn.js";
+import { addonFile } from "./setup/tensorflow-status.js";
 import { registerTensorflowKernels } from "./tensorflow-kernels.js";
 import { registerWasmGradients } from "./wasm-gradients.js";
 import { describeAdapter, type GpuAdapterSummary, probeWebGpu } from "./webgpu.js";
@@ -117,13 +118,7 @@ function tensorflowAddonPresent(
   try {
     const require = createRequire(anchorFor(resolveFrom));
     const root = path.dirname(require.resolve(`${packageName}/package.json`));
-    const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as {
-      binary?: { napi_versions?: number[] };
-    };
-    const napi = Number(process.versions.napi ?? 8);
-    const usable = (pkg.binary?.napi_versions ?? [8]).filter((v) => v <= napi);
-    const version = usable.length > 0 ? Math.max(...usable) : 8;
-    return existsSync(path.join(root, "lib", `napi-v${version}`, "tfjs_binding.node"));
+    return existsSync(addonFile(root));
   } catch {
     return undefined;
   }

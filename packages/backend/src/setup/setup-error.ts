@@ -12,8 +12,7 @@ export type SetupErrorCode =
   | "NODE_HEADERS_MISSING"
   | "NODE_GYP_MISSING"
   | "BUILD_FAILED"
-  | "VERIFY_FAILED"
-  | "INTERRUPTED";
+  | "VERIFY_FAILED";
 
 export class SetupError extends Error {
   override readonly name = "SetupError";

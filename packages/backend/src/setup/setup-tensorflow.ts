@@ -316,7 +316,7 @@ function linkDeps(plan: WheelPlan, packageDir: string, libraryDir: string): void
 }
 
 /** The line of a failed build that says most: the compiler's error, else node-gyp's. */
-export function firstBuildError(output: string): string | undefined {
+function firstBuildError(output: string): string | undefined {
   const lines = output.split("\n").map((l) => l.trim());
   for (const pattern of [
     /(^|\s)(fatal )?error: |#error/, // gcc and clang

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
+import { napiBuildVersion } from "./tensorflow-wheel.js";
 
 /** Is a tensorflow rung ready to load, and who put it there? Found without loading it. */
 export interface TensorflowSetupStatus {
@@ -17,6 +18,29 @@ export interface TensorflowSetupStatus {
 }
 
 const LIBRARIES = ["libtensorflow_cc.so.2", "libtensorflow_cc.2.dylib", "libtensorflow.so.2.9.1"];
+
+/**
+ * Where tfjs-node's loader looks for the addon: `lib/napi-v<N>/tfjs_binding.node`, N the highest of
+ * the package's `napi_versions` this Node supports (8 on Node 20).
+ */
+export function addonFile(packageDir: string): string {
+  let versions = [8];
+  try {
+    const pkg = JSON.parse(readFileSync(path.join(packageDir, "package.json"), "utf8")) as {
+      binary?: { napi_versions?: number[] };
+    };
+    versions = pkg.binary?.napi_versions ?? versions;
+  } catch {
+    // keep the default
+  }
+  let napi = 8;
+  try {
+    napi = napiBuildVersion(versions, Number(process.versions.napi ?? 8));
+  } catch {
+    // a Node too old for every version: the file cannot exist either way
+  }
+  return path.join(packageDir, "lib", `napi-v${napi}`, "tfjs_binding.node");
+}
 
 /**
  * Checks the files of `@tensorflow/tfjs-node` (or `-gpu`) as resolved from `resolveFrom`
@@ -40,19 +64,7 @@ export function tensorflowSetupStatus(
   } catch {
     return none;
   }
-  let napiVersions = [8];
-  try {
-    const pkg = JSON.parse(readFileSync(path.join(packageDir, "package.json"), "utf8")) as {
-      binary?: { napi_versions?: number[] };
-    };
-    napiVersions = pkg.binary?.napi_versions ?? napiVersions;
-  } catch {
-    // keep the default
-  }
-  const napi = Number(process.versions.napi ?? 8);
-  const usable = napiVersions.filter((v) => v <= napi);
-  const napiDir = `napi-v${usable.length > 0 ? Math.max(...usable) : 8}`;
-  const addonBuilt = existsSync(path.join(packageDir, "lib", napiDir, "tfjs_binding.node"));
+  const addonBuilt = existsSync(addonFile(packageDir));
   const librariesLinked = LIBRARIES.some((l) =>
     existsSync(path.join(packageDir, "deps", "lib", l)),
   );
