@@ -23,6 +23,9 @@ Flags (all commands):
   --backend <name>  auto (default), tensorflow, ${DEFAULT_ORDER.join(", ")}
   --epochs <n>      number of epochs
   --seed <n>        seed for data, weights and shuffling (default 42)
+  --tf-threads <n>  TensorFlow's threads per kernel on the tensorflow rungs (default: 1 on
+                    machines with 2 cores or fewer, where it trains these small models fastest;
+                    TensorFlow's own, one per core, elsewhere)
   --out <dir>       where the report and checkpoints go (default ./trainkit-out)
   --quick           a few seconds' worth of training (for tests)
   --json            machine-readable results on stdout (progress goes to stderr)
@@ -60,6 +63,7 @@ export function parseCli(argv: string[]): {
         backend: { type: "string", default: "auto" },
         epochs: { type: "string" },
         seed: { type: "string", default: "42" },
+        "tf-threads": { type: "string" },
         out: { type: "string", default: "trainkit-out" },
         quick: { type: "boolean", default: false },
         json: { type: "boolean", default: false },
@@ -85,6 +89,10 @@ export function parseCli(argv: string[]): {
   if (seed > 0xffffffff) {
     throw new UsageError(`--seed is '${seed}'; give a whole number from 0 to 4294967295.`);
   }
+  const tfThreads = wholeNumber("tf-threads", values["tf-threads"] as string | undefined);
+  if (tfThreads === 0) {
+    throw new UsageError("--tf-threads is 0; give 1 or more threads (or leave it out).");
+  }
   const out = values.out as string;
   if (out.trim() === "")
     throw new UsageError("--out is empty; give a directory, e.g. --out runs/a.");
@@ -97,6 +105,7 @@ export function parseCli(argv: string[]): {
     resume: values.resume as boolean,
     args,
     ...(epochs !== undefined ? { epochs } : {}),
+    ...(tfThreads !== undefined ? { tfThreads } : {}),
     ...(values.model !== undefined ? { model: values.model as string } : {}),
     ...(values.reference !== undefined ? { reference: values.reference as string } : {}),
   };

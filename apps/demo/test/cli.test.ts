@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { demoTensorflowThreads } from "../src/context.js";
 import { removeTempDirs, tempDir, trainkit } from "./helpers/trainkit.js";
 
 afterAll(removeTempDirs);
@@ -34,6 +35,15 @@ describe("trainkit: bad input gets a clear error and exit code 2", () => {
     const seed = trainkit("demo", "--seed", "-1");
     expect(seed.code).toBe(2);
     expect(seed.stderr).toContain("--seed");
+  });
+
+  it("--tf-threads takes 1 or more threads", () => {
+    const zero = trainkit("demo", "--tf-threads", "0");
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toContain("--tf-threads is 0; give 1 or more threads");
+    expect(trainkit("demo", "--tf-threads", "two").stderr).toContain(
+      "--tf-threads is 'two'; give a whole number",
+    );
   });
 
   it("an unexpected argument names it", () => {
@@ -96,5 +106,17 @@ describe("trainkit: bad input gets a clear error and exit code 2", () => {
     }
     expect(trainkit("demo", "--help").code).toBe(0);
     expect(trainkit().code).toBe(2);
+  });
+});
+
+describe("TensorFlow's threads for the demos", () => {
+  it("--tf-threads wins; else 1 on 2 cores or fewer, unless TF_NUM_INTRAOP_THREADS is set", () => {
+    expect(demoTensorflowThreads({ tfThreads: 3 }, 2, {})).toBe(3);
+    expect(demoTensorflowThreads({ tfThreads: 3 }, 2, { TF_NUM_INTRAOP_THREADS: "2" })).toBe(3);
+    expect(demoTensorflowThreads({}, 1, {})).toBe(1);
+    expect(demoTensorflowThreads({}, 2, {})).toBe(1);
+    expect(demoTensorflowThreads({}, 4, {})).toBeUndefined();
+    expect(demoTensorflowThreads({}, 2, { TF_NUM_INTRAOP_THREADS: "2" })).toBeUndefined();
+    expect(demoTensorflowThreads({}, 2, { TF_NUM_INTRAOP_THREADS: " " })).toBe(1);
   });
 });

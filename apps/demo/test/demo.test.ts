@@ -1,10 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import * as path from "node:path";
 import { tensorflowSetupStatus } from "@trainkit/backend";
 import { readCheckpointInfo, verifyCheckpoint } from "@trainkit/checkpoint";
 import { loadPlateModel } from "@trainkit/plate-bp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DemoResult } from "../src/commands/demo.js";
+import { demoTensorflowThreads } from "../src/context.js";
 import { hasChromium, openReport } from "./helpers/browser.js";
 import { type Run, removeTempDirs, tempDir, trainkitJson } from "./helpers/trainkit.js";
 
@@ -41,9 +43,14 @@ describe("trainkit demo --quick", () => {
     expect(run.stderr).toMatch(
       /^Backend: tensorflow-cpu \(CPU\) - TensorFlow 2\.\d+\.\d+ C library on the CPU via @tensorflow\/tfjs-node, oneDNN (on|off)/m,
     );
+    // the demos' thread choice (1 on 2 cores or fewer), in the choice and the report
+    const threads = demoTensorflowThreads({}) ?? availableParallelism();
+    expect(result.backend.tensorflowThreads).toBe(threads);
     const html = readFileSync(path.join(out, "report.html"), "utf8");
-    expect(html).toContain(
-      `tensorflow-cpu (CPU, TensorFlow ${result.backend.tensorflowVersion}, oneDNN`,
+    expect(html).toMatch(
+      new RegExp(
+        `tensorflow-cpu \\(CPU, TensorFlow ${result.backend.tensorflowVersion}, oneDNN o(n|ff), ${threads} threads?\\)`,
+      ),
     );
   });
 

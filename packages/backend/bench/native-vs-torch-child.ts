@@ -8,7 +8,8 @@
  * Options: --backend=tensorflow|wasm, --model=demo|wide, --loop=fit|trainOnBatch|minimize|
  * minimize-logits, --trainkit=0|1 (tensorflow only: 1 keeps the faster kernels initBackend
  * registers and trains with tensorflowAdam; 0 runs tfjs-node's own kernels and tf.train.adam),
- * --epochs=N (5), --samples=N (2048), --batch=N (64).
+ * --epochs=N (5), --samples=N (2048), --batch=N (64), --tf-threads=N (tensorflow only:
+ * initBackend's tensorflowThreads, TensorFlow's intra-op threads; default TensorFlow's own).
  * The tensorflow backend reads TF_ENABLE_ONEDNN_OPTS (0 = oneDNN off) once, when it loads:
  * set it in this process's environment.
  *
@@ -46,6 +47,8 @@ export interface ChildResult {
   /** The kernels initBackend registered. */
   kernels: string[];
   onednn: string;
+  /** TensorFlow's intra-op threads (tensorflow). */
+  tfThreads?: number;
 }
 
 function option(name: string, fallback: string): string {
@@ -60,6 +63,7 @@ const EPOCHS = Number(option("epochs", "5"));
 const N = Number(option("samples", "2048"));
 const BATCH = Number(option("batch", "64"));
 const TRAINKIT = option("trainkit", "0") === "1";
+const TF_THREADS = option("tf-threads", "");
 if (!LOOPS.includes(loop)) throw new Error(`--loop=${loop}: use one of ${LOOPS.join(", ")}`);
 if (model !== "demo" && model !== "wide") throw new Error(`--model=${model}: use demo or wide`);
 if (backendArg !== "tensorflow" && backendArg !== "wasm") {
@@ -72,6 +76,7 @@ if (TRAINKIT && backendArg !== "tensorflow")
 const choice = await initBackend({
   prefer: backendArg === "wasm" ? "wasm" : "tensorflow-cpu",
   tensorflowKernels: TRAINKIT,
+  ...(TF_THREADS !== "" ? { tensorflowThreads: Number(TF_THREADS) } : {}),
 });
 const optimizer: tf.Optimizer = TRAINKIT ? tensorflowAdam(1e-3) : tf.train.adam(1e-3);
 const net = cnn(model, { logits: loop === "minimize-logits", compile: false });
@@ -142,5 +147,6 @@ const result: ChildResult = {
   trainkit: TRAINKIT,
   kernels: choice.tensorflowKernels ?? [],
   onednn: process.env.TF_ENABLE_ONEDNN_OPTS ?? "unset",
+  ...(choice.tensorflowThreads !== undefined ? { tfThreads: choice.tensorflowThreads } : {}),
 };
 console.log(`RESULT ${JSON.stringify(result)}`);

@@ -26,6 +26,9 @@
  *                (ResourceApplyAdam). Without it: tfjs-node's own kernels and tf.train.adam.
  *                Their correctness is tested in test/tensorflow-kernels.test.ts and
  *                test/tensorflow-adam.test.ts.
+ *   1 thread     (tensorflow, + trainkit) initBackend({ tensorflowThreads: 1 }): TensorFlow's
+ *                kernels on the calling thread only (TF_NUM_INTRAOP_THREADS=1); the other rows
+ *                run with TensorFlow's default, one intra-op thread per core.
  *
  * PyTorch is not a dependency: `python3 -m pip install torch==2.13.0+cpu` (from an index with the
  * +cpu wheels, e.g. --index-url https://download.pytorch.org/whl/cpu). Without it the PyTorch
@@ -58,6 +61,7 @@ function tfjsPath(
   loop: string,
   trainkit: boolean,
   env: Record<string, string> = {},
+  tfThreads?: number,
 ): Path {
   return {
     label,
@@ -74,6 +78,7 @@ function tfjsPath(
         `--loop=${loop === "logits" ? "minimize-logits" : loop}`,
         `--trainkit=${trainkit ? 1 : 0}`,
         `--epochs=${EPOCHS}`,
+        ...(tfThreads === undefined ? [] : [`--tf-threads=${tfThreads}`]),
       ],
       env,
     }),
@@ -109,6 +114,10 @@ const ALL_PATHS: Path[] = [
   tfjsPath("tensorflow, oneDNN off", "tensorflow", "fit", true, OFF),
   tfjsPath("tensorflow, oneDNN off", "tensorflow", "logits", false, OFF),
   tfjsPath("tensorflow, oneDNN off", "tensorflow", "logits", true, OFF),
+  tfjsPath("tensorflow, oneDNN on, 1 thread", "tensorflow", "fit", true, ON, 1),
+  tfjsPath("tensorflow, oneDNN on, 1 thread", "tensorflow", "logits", true, ON, 1),
+  tfjsPath("tensorflow, oneDNN off, 1 thread", "tensorflow", "fit", true, OFF, 1),
+  tfjsPath("tensorflow, oneDNN off, 1 thread", "tensorflow", "logits", true, OFF, 1),
   tfjsPath("wasm + trainkit kernels", "wasm", "fit", false),
   torchPath("PyTorch, default threads"),
   torchPath("PyTorch, 1 thread", 1),
@@ -146,7 +155,7 @@ function run(file: string, args: string[], env: Record<string, string> = {}): Pr
       const info =
         "torch" in r
           ? `torch ${r.torch}, ${r.threads} threads`
-          : `loss ${Number(r.loss).toFixed(3)}, ${r.kernelsPerStep} kernels/step, leaked ${r.leakedTensors} tensors`;
+          : `loss ${Number(r.loss).toFixed(3)}, ${r.kernelsPerStep} kernels/step, leaked ${r.leakedTensors} tensors${r.tfThreads !== undefined ? `, ${r.tfThreads} TensorFlow threads` : ""}`;
       resolve({ epochs: r.epochs as number[], info });
     });
   });

@@ -27,6 +27,11 @@ export {
 } from "./setup/setup-tensorflow.js";
 export { type TensorflowSetupStatus, tensorflowSetupStatus } from "./setup/tensorflow-status.js";
 export {
+  INTRA_OP_THREADS_VARIABLE,
+  type TensorflowThreadsSetting,
+  tensorflowThreadsSetting,
+} from "./setup/tensorflow-threads.js";
+export {
   addonCacheKey,
   DEFAULT_TENSORFLOW_VERSION,
   napiBuildVersion,

@@ -209,5 +209,13 @@ describe("initBackend: a backend asked for that cannot load is a clear error", (
     const error = await rejection(initBackend({ prefer: "wasm", wasmThreads: 0 }));
     expect(error.code).toBe("INVALID_OPTION");
     expect(error.message).toContain("wasmThreads is 0");
+    const before = process.env.TF_NUM_INTRAOP_THREADS;
+    for (const bad of [0, 1.5, -2, Number.NaN]) {
+      const e = await rejection(initBackend({ prefer: "cpu", tensorflowThreads: bad }));
+      expect(e.code).toBe("INVALID_OPTION");
+      expect(e.message).toContain(`tensorflowThreads is ${bad}`);
+    }
+    // rejected before anything loads: TensorFlow's variable is left alone
+    expect(process.env.TF_NUM_INTRAOP_THREADS).toBe(before);
   });
 });

@@ -4,28 +4,33 @@ export interface BackendSummary {
   name: string;
   candidate: string;
   device: string;
-  /** On the tensorflow rungs: the TensorFlow version that loaded, and oneDNN. */
+  /** On the tensorflow rungs: the TensorFlow version that loaded, oneDNN, its threads. */
   tensorflowVersion?: string;
   oneDnn?: boolean;
+  tensorflowThreads?: number;
 }
 
 export function backendSummary(ctx: Context): BackendSummary {
-  const { tensorflowVersion, oneDnn } = ctx.backend;
+  const { tensorflowVersion, oneDnn, tensorflowThreads } = ctx.backend;
   return {
     name: ctx.backend.name,
     candidate: ctx.backend.candidate,
     device: ctx.backend.device,
     ...(tensorflowVersion !== undefined ? { tensorflowVersion } : {}),
     ...(oneDnn !== undefined ? { oneDnn } : {}),
+    ...(tensorflowThreads !== undefined ? { tensorflowThreads } : {}),
   };
 }
 
-/** `tensorflow-cpu (CPU, TensorFlow 2.21.0, oneDNN on)`, `wasm (CPU)`. */
+/** `tensorflow-cpu (CPU, TensorFlow 2.21.0, oneDNN on, 1 thread)`, `wasm (CPU)`. */
 export function backendLabel(ctx: Context): string {
-  const { candidate, device, tensorflowVersion, oneDnn } = ctx.backend;
+  const { candidate, device, tensorflowVersion, oneDnn, tensorflowThreads } = ctx.backend;
   const parts = [device.toUpperCase()];
   if (tensorflowVersion !== undefined) parts.push(`TensorFlow ${tensorflowVersion}`);
   if (oneDnn !== undefined) parts.push(`oneDNN ${oneDnn ? "on" : "off"}`);
+  if (tensorflowThreads !== undefined) {
+    parts.push(`${tensorflowThreads} thread${tensorflowThreads === 1 ? "" : "s"}`);
+  }
   return `${candidate} (${parts.join(", ")})`;
 }
 
