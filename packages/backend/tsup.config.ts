@@ -1,15 +1,8 @@
 import { defineConfig } from "tsup";
+import { packageTsupConfig } from "../../scripts/tsup-config.js";
 
 export default defineConfig([
-  {
-    entry: ["src/index.ts"],
-    format: ["esm", "cjs"],
-    dts: true,
-    clean: true,
-    sourcemap: true,
-    target: "node20",
-    treeshake: true,
-  },
+  packageTsupConfig({ entry: ["src/index.ts"] }),
   {
     // The `trainkit-backend` command: ESM only, no types, never imported.
     entry: { cli: "src/cli.ts" },

@@ -1,13 +1,4 @@
 import { defineConfig } from "tsup";
+import { packageTsupConfig } from "../../scripts/tsup-config.js";
 
-export default defineConfig({
-  entry: ["src/index.ts", "src/tfjs.ts"],
-  format: ["esm", "cjs"],
-  // One copy of shared code (error classes!) for all entry points, in CJS as well as ESM.
-  splitting: true,
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: "node20",
-  treeshake: true,
-});
+export default defineConfig(packageTsupConfig({ entry: ["src/index.ts", "src/tfjs.ts"] }));

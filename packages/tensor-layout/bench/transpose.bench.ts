@@ -15,8 +15,9 @@
  */
 import "@tensorflow/tfjs-backend-cpu";
 import * as tf from "@tensorflow/tfjs-core";
-import { toNHWC, transposeArray } from "../src/index.js";
+import { transposeArray } from "../src/index.js";
 import { simdKernels } from "../src/internal/simd-transpose.js";
+import { toNHWC } from "../src/tfjs.js";
 import { transposeArrayWith } from "../src/transpose-array.js";
 
 const shape = [64, 64, 128, 128];

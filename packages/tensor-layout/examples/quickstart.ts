@@ -1,7 +1,8 @@
 import "@tensorflow/tfjs-backend-cpu";
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
-import { permutation, rearrange, reduce, toNCHW, toNHWC } from "@trainkit/tensor-layout";
+import { permutation } from "@trainkit/tensor-layout";
+import { rearrange, reduce, toNCHW, toNHWC } from "@trainkit/tensor-layout/tfjs";
 import { batchNormConfigFromTorch, loadTorchStateDict } from "@trainkit/tensor-layout/torch";
 
 export async function quickstart() {
@@ -12,7 +13,8 @@ export async function quickstart() {
   const batch = tf.randomNormal([8, 3, 32, 32]); // as PyTorch gives it
   const nhwc = toNHWC(batch, "NCHW"); // [8, 32, 32, 3], as tfjs layers want it
 
-  // A decoded image (HWC, e.g. RGB bytes from a PNG) to CHW, without tfjs: a fast typed-array transpose.
+  // A decoded image (HWC, e.g. RGB bytes from a PNG) to CHW: a fast typed-array transpose (the main
+  // entry has the same function for { data, shape } alone, and loads without tfjs).
   const image = { data: new Uint8Array([255, 0, 0, 0, 255, 0]), shape: [1, 2, 3] }; // red, green
   const chw = toNCHW(image, "HWC"); // { data: Uint8Array [255, 0, 0, 255, 0, 0], shape: [3, 1, 2] }
 

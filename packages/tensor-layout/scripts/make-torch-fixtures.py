@@ -8,10 +8,13 @@ For each model it writes, under fixtures/:
   <name>.safetensors     the model's state_dict (float32; BatchNorm's num_batches_tracked is int64)
   <name>-io.safetensors  "input" (NCHW, as PyTorch consumes it) and "output" (PyTorch's eval() output)
 The `safetensors` module is used when importable; otherwise the same format is written here with
-struct + json (8-byte little-endian header length, JSON header, raw little-endian data). The two
-writers store the same tensors and metadata in a different byte layout: small-cnn and
-bn-depthwise-cnn were written by the `safetensors` module, the conv-transpose fixtures by the
-struct + json writer.
+struct + json (8-byte little-endian header length, JSON header, raw little-endian data). Both
+writers lay the tensors out as the safetensors library does: sorted by dtype (widest first), then
+by name, so `features.10.weight` comes before `features.2.weight` and the file's order is not the
+module order. small-cnn and bn-depthwise-cnn were written by the `safetensors` module; the
+conv-transpose fixtures by an earlier struct + json writer that kept the state_dict order; the
+long-sequential and named-blocks fixtures (PyTorch 2.13, `python3 scripts/make-torch-fixtures.py
+long-sequential named-blocks`) by the sorting struct + json writer.
 """
 import json
 import os
@@ -96,6 +99,70 @@ class ConvTransposeOdd(nn.Module):
         return self.up2(torch.relu(self.up1(x)))
 
 
+class LongSequential(nn.Sequential):
+    """An nn.Sequential of 18 modules (weighted ones at 0, 1, 3, 4, 6, 7, 10, 11, 15, 17, so the file
+    lists 10.* and 15.* before 3.*): conv (no bias) -> BN -> relu -> depthwise conv (x2) -> BN -> relu
+    -> 1x1 conv -> BN -> relu -> max pool -> depthwise conv (no bias) -> BN -> relu -> avg pool
+    -> flatten -> linear -> relu -> linear, on a 16x16 input."""
+
+    def __init__(self):
+        super().__init__(
+            nn.Conv2d(3, 8, 3, padding=1, bias=False),
+            nn.BatchNorm2d(8),
+            nn.ReLU(),
+            nn.Conv2d(8, 16, 3, padding=1, groups=8),
+            nn.BatchNorm2d(16),
+            nn.ReLU(),
+            nn.Conv2d(16, 16, 1),
+            nn.BatchNorm2d(16),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+            nn.Conv2d(16, 16, 3, padding=1, groups=16, bias=False),
+            nn.BatchNorm2d(16),
+            nn.ReLU(),
+            nn.AvgPool2d(2),
+            nn.Flatten(),
+            nn.Linear(16 * 4 * 4, 10),
+            nn.ReLU(),
+            nn.Linear(10, 5),
+        )
+
+
+def depthwise_block(c):
+    return nn.Sequential(nn.Conv2d(c, c, 3, padding=1, groups=c, bias=False), nn.BatchNorm2d(c), nn.ReLU())
+
+
+class NamedBlocks(nn.Module):
+    """Named submodules whose names do not sort in forward order (blocks < head < stem): stem (conv,
+    BN, relu) -> blocks (11 identical depthwise blocks: blocks.0 ... blocks.10) -> global average pool
+    -> head (flatten, linear, relu, linear), on an 8x8 input."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(3, 12, 3, padding=1, bias=False), nn.BatchNorm2d(12), nn.ReLU())
+        self.blocks = nn.Sequential(*[depthwise_block(12) for _ in range(11)])
+        self.pool = nn.AdaptiveAvgPool2d(1)
+        self.head = nn.Sequential(nn.Flatten(), nn.Linear(12, 16), nn.ReLU(), nn.Linear(16, 5))
+
+    def forward(self, x):
+        return self.head(self.pool(self.blocks(self.stem(x))))
+
+
+def randomize_batchnorm(model, seed):
+    """Gives every BatchNorm2d statistics and an affine part far from the defaults (which would
+    hide a BN loaded into the wrong layer)."""
+    g = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for bn in model.modules():
+            if isinstance(bn, nn.BatchNorm2d):
+                c = bn.num_features
+                bn.weight.copy_(1 + 0.2 * torch.randn(c, generator=g))
+                bn.bias.copy_(0.1 * torch.randn(c, generator=g))
+                bn.running_mean.copy_(0.3 * torch.randn(c, generator=g))
+                bn.running_var.copy_(0.5 + torch.rand(c, generator=g))
+                bn.num_batches_tracked.fill_(100)
+
+
 DTYPES = {torch.float32: "F32", torch.int64: "I64"}
 
 
@@ -110,7 +177,9 @@ def save_safetensors(tensors, path, metadata):
     header = {"__metadata__": metadata}
     blobs = []
     offset = 0
-    for name, t in tensors.items():
+    # The safetensors library's layout: widest dtype first, then by name (UTF-8 bytes).
+    ordered = sorted(tensors.items(), key=lambda kv: (-kv[1].element_size(), kv[0].encode("utf-8")))
+    for name, t in ordered:
         data = t.contiguous().numpy().astype(t.numpy().dtype.newbyteorder("<")).tobytes()
         header[name] = {
             "dtype": DTYPES[t.dtype],
@@ -181,6 +250,16 @@ def main(names):
     if wanted("conv-transpose-odd"):
         torch.manual_seed(6)
         export("conv-transpose-odd", ConvTransposeOdd(), (2, 4, 3, 2), seed=7)
+    if wanted("long-sequential"):
+        torch.manual_seed(8)
+        model = LongSequential()
+        randomize_batchnorm(model, seed=9)
+        export("long-sequential", model, (2, 3, 16, 16), seed=10)
+    if wanted("named-blocks"):
+        torch.manual_seed(11)
+        model = NamedBlocks()
+        randomize_batchnorm(model, seed=12)
+        export("named-blocks", model, (2, 3, 8, 8), seed=13)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { describe, expect, it } from "vitest";
 import { tfSameConvTransposeCrop, torchConvTransposeCrop } from "./conv-transpose-crop.js";
-import { TorchPortError } from "./torch-port-error.js";
+import { TorchPortError } from "./errors.js";
 
 function catchPortError(fn: () => unknown): TorchPortError {
   try {

@@ -1,4 +1,4 @@
-import { TorchPortError } from "./torch-port-error.js";
+import { TorchPortError } from "./errors.js";
 
 /**
  * Where PyTorch's `ConvTranspose2d(k, s, padding=p, output_padding=op, dilation=d)` output sits in

@@ -1,5 +1,18 @@
+export {
+  type ConvTransposeCrop,
+  type SameConvTransposeCrop,
+  tfSameConvTransposeCrop,
+  torchConvTransposeCrop,
+} from "./conv-transpose-crop.js";
 export { type ArrayTensor, convertLayout, toNCHW, toNHWC } from "./convert-layout.js";
-export { EinopsError, type EinopsErrorCode } from "./einops-error.js";
+export {
+  EinopsError,
+  type EinopsErrorCode,
+  LayoutError,
+  type LayoutErrorCode,
+  TorchPortError,
+  type TorchPortErrorCode,
+} from "./errors.js";
 export {
   assertPermutation,
   channelsFirst,
@@ -11,8 +24,5 @@ export {
   permutation,
   permuteShape,
 } from "./layout.js";
-export { LayoutError, type LayoutErrorCode } from "./layout-error.js";
-export { rearrange } from "./rearrange.js";
-export { type ReduceFn, type Reduction, reduce } from "./reduce.js";
-export { repeat } from "./repeat.js";
+export { type SamePadding, tfSamePadding } from "./same-padding.js";
 export { type TypedArray, transposeArray } from "./transpose-array.js";

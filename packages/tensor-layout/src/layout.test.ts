@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { LayoutError } from "./errors.js";
 import {
   assertPermutation,
   channelsFirst,
@@ -9,7 +10,6 @@ import {
   permutation,
   permuteShape,
 } from "./layout.js";
-import { LayoutError } from "./layout-error.js";
 
 function catchError(fn: () => unknown): LayoutError {
   try {

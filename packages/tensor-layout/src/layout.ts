@@ -1,4 +1,4 @@
-import { LayoutError } from "./layout-error.js";
+import { LayoutError } from "./errors.js";
 
 /**
  * A layout string names each axis of a tensor with one upper-case letter, outermost first:

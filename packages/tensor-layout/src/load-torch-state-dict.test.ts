@@ -1,8 +1,8 @@
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { describe, expect, it } from "vitest";
+import { TorchPortError } from "./errors.js";
 import { loadTorchStateDict, type TorchStateDict } from "./load-torch-state-dict.js";
-import { TorchPortError } from "./torch-port-error.js";
 
 const quiet = { onWarning: () => {} };
 
@@ -298,5 +298,104 @@ describe("loadTorchStateDict", () => {
       expect(r.warnings, `kernel ${kernel}`).toEqual([]);
       exact.dispose();
     }
+  });
+
+  describe("forward order without options.order", () => {
+    // stem Conv2d(2,4,3) -> left Conv2d(4,4,3) -> right Conv2d(4,4,3): left and right have the same
+    // shapes, so once the keys are sorted by name nothing tells which of them runs first.
+    function twin(): tfl.LayersModel {
+      const conv = (filters: number, inputShape?: number[]) =>
+        tfl.layers.conv2d({
+          ...(inputShape ? { inputShape } : {}),
+          filters,
+          kernelSize: 3,
+          padding: "same",
+          useBias: false,
+        });
+      return tfl.sequential({ layers: [conv(4, [4, 4, 2]), conv(4), conv(4)] });
+    }
+    const stem = () => raw([4, 2, 3, 3], 0.1);
+    const sortedKeys = () => ({
+      "left.weight": raw([4, 4, 3, 3], 0.2),
+      "right.weight": raw([4, 4, 3, 3], 0.3),
+      "stem.weight": stem(),
+    });
+
+    it("fails with AMBIGUOUS_ORDER naming the candidates when sorted named modules fit two ways", () => {
+      const model = twin();
+      const e = catchPortError(() => loadTorchStateDict(model, sortedKeys(), quiet));
+      expect(e.code).toBe("AMBIGUOUS_ORDER");
+      const [, second, third] = model.layers.map((l) => l.name);
+      expect(e.message).toContain(`tfjs layer ${second} (Conv2D) could take left or right`);
+      expect(e.message).toContain(`tfjs layer ${third} (Conv2D) could take right or left`);
+      expect(e.message).toContain("Pass options.order");
+      model.dispose();
+    });
+
+    it("loads the ambiguous case with options.order", () => {
+      const model = twin();
+      const r = loadTorchStateDict(model, sortedKeys(), {
+        ...quiet,
+        order: ["stem", "right", "left"],
+      });
+      expect(r.assignments.map((a) => a.torchKey)).toEqual([
+        "stem.weight",
+        "right.weight",
+        "left.weight",
+      ]);
+      expect(model.layers[1]?.getWeights()[0]?.dataSync()[0]).toBeCloseTo(0.3);
+      model.dispose();
+    });
+
+    it("keeps the given order of keys that are not sorted by name (a state_dict in module order)", () => {
+      const model = twin();
+      const inModuleOrder = new Map([
+        ["stem.weight", stem()],
+        ["right.weight", raw([4, 4, 3, 3], 0.3)],
+        ["left.weight", raw([4, 4, 3, 3], 0.2)],
+      ]);
+      const r = loadTorchStateDict(model, inModuleOrder, quiet);
+      expect(r.assignments.map((a) => a.torchKey)).toEqual([
+        "stem.weight",
+        "right.weight",
+        "left.weight",
+      ]);
+      model.dispose();
+    });
+
+    it("pairs named modules by shape when only one order fits", () => {
+      const model = tfl.sequential({
+        layers: [
+          tfl.layers.conv2d({ inputShape: [4, 4, 2], filters: 3, kernelSize: 3, useBias: false }),
+          tfl.layers.batchNormalization({ epsilon: 1e-5, momentum: 0.9 }),
+          tfl.layers.flatten(),
+          tfl.layers.dense({ units: 2 }),
+        ],
+      });
+      const r = loadTorchStateDict(
+        model,
+        {
+          "bn.bias": raw([3]),
+          "bn.num_batches_tracked": { dtype: "I64", shape: [], data: new BigInt64Array(1) },
+          "bn.running_mean": raw([3]),
+          "bn.running_var": raw([3]),
+          "bn.weight": raw([3]),
+          "conv.weight": raw([3, 2, 3, 3]),
+          "fc.bias": raw([2]),
+          "fc.weight": raw([2, 12]),
+        },
+        quiet,
+      );
+      expect(r.assignments.map((a) => a.torchKey)).toEqual([
+        "conv.weight",
+        "bn.weight",
+        "bn.bias",
+        "bn.running_mean",
+        "bn.running_var",
+        "fc.weight",
+        "fc.bias",
+      ]);
+      model.dispose();
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { cast, type Tensor, tensor } from "@tensorflow/tfjs-core";
-import { TorchPortError } from "./torch-port-error.js";
+import { TorchPortError } from "./errors.js";
 import type { TypedArray } from "./transpose-array.js";
 
 /**

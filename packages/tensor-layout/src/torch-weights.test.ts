@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { describe, expect, it } from "vitest";
-import { TorchPortError } from "./torch-port-error.js";
+import { TorchPortError } from "./errors.js";
 import {
   batchNormConfigFromTorch,
   convertBatchNorm2d,

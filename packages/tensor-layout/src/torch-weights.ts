@@ -1,5 +1,5 @@
 import { reshape, type Tensor, tidy, transpose } from "@tensorflow/tfjs-core";
-import { TorchPortError } from "./torch-port-error.js";
+import { TorchPortError } from "./errors.js";
 import { shapeOf, type TorchTensorLike, toFloatTensor } from "./torch-tensor.js";
 
 function fmt(shape: readonly number[]): string {

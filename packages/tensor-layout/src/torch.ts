@@ -4,6 +4,7 @@ export {
   tfSameConvTransposeCrop,
   torchConvTransposeCrop,
 } from "./conv-transpose-crop.js";
+export { TorchPortError, type TorchPortErrorCode } from "./errors.js";
 export {
   type LoadTorchStateDictOptions,
   type LoadTorchStateDictResult,
@@ -13,7 +14,6 @@ export {
   type TorchStateDict,
 } from "./load-torch-state-dict.js";
 export { type SamePadding, tfSamePadding } from "./same-padding.js";
-export { TorchPortError, type TorchPortErrorCode } from "./torch-port-error.js";
 export type { RawTensor, TorchTensorLike } from "./torch-tensor.js";
 export {
   batchNormConfigFromTorch,

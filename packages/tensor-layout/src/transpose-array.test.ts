@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { describe, expect, it } from "vitest";
-import { LayoutError } from "./layout-error.js";
+import { LayoutError } from "./errors.js";
 import { transposeArray } from "./transpose-array.js";
 
 /** Element-by-element transpose from the definition out[j] = in[i] with out index = perm(in index). */

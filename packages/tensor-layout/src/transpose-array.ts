@@ -1,6 +1,6 @@
+import { LayoutError } from "./errors.js";
 import { simdKernels, simdTranspose2d } from "./internal/simd-transpose.js";
 import { assertPermutation } from "./layout.js";
-import { LayoutError } from "./layout-error.js";
 
 /** The typed arrays {@link transposeArray} accepts (any element type; bits are copied unchanged). */
 export type TypedArray =

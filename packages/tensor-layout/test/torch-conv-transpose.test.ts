@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { describe, expect, it } from "vitest";
-import { toNCHW, toNHWC } from "../src/index.js";
+import { toNCHW, toNHWC } from "../src/tfjs.js";
 import { loadTorchStateDict, torchConvTransposeCrop } from "../src/torch.js";
 import { collectWarnings, loadTorchFixture, relativeError } from "./helpers/torch-fixtures.js";
 

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { describe, expect, it } from "vitest";
-import { toNHWC } from "../src/index.js";
+import { toNHWC } from "../src/tfjs.js";
 import {
   batchNormConfigFromTorch,
   convertLinearWeight,
@@ -208,24 +208,60 @@ describe("porting real PyTorch models (fixtures made by scripts/make-torch-fixtu
     model.dispose();
   });
 
-  it("without the key order, the sorted safetensors keys fail loudly and say why", async () => {
+  it("without the key order, the sorted safetensors keys still load: each module goes where its shapes fit", async () => {
+    const fx = await loadTorchFixture("small-cnn");
+    // the file's order: classifier.* before features.*
+    expect(Object.keys(fx.stateDict)[0]).toBe("classifier.bias");
+    const model = smallCnn("recipe");
+    const result = loadTorchStateDict(model, fx.stateDict, { onWarning: () => {} });
+    expect(result.assignments.map((a) => a.torchKey)).toEqual(fx.keys);
+    const y = predict(model, fx.input as { data: Float32Array; shape: number[] });
+    expect(relativeError(y, fx.output.data as Float32Array)).toBeLessThan(1e-4);
+    model.dispose();
+  });
+
+  it("when no order of the modules fits, fails on the first mismatch, says so, and writes nothing", async () => {
     const fx = await loadTorchFixture("small-cnn");
     const model = smallCnn("recipe");
     const kernelBefore = model.layers[0]?.getWeights()[0]?.dataSync().slice();
+    const stateDict = {
+      ...fx.stateDict,
+      "classifier.weight": { dtype: "F32", shape: [10, 190], data: new Float32Array(1900) },
+    };
     let error: unknown;
     try {
-      loadTorchStateDict(model, fx.stateDict, { onWarning: () => {} });
+      loadTorchStateDict(model, stateDict, { onWarning: () => {} });
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(TorchPortError);
     const e = error as TorchPortError;
     expect(e.code).toBe("SHAPE_MISMATCH");
-    expect(e.message).toContain("classifier.weight has shape [10, 192]");
-    expect(e.message).toContain(`tfjs weight ${model.layers[0]?.weights[0]?.name}`);
+    expect(e.message).toContain("classifier.weight has 190 inputs");
+    expect(e.message).toContain(
+      `tfjs weight ${model.layers[model.layers.length - 1]?.weights[0]?.name}`,
+    );
+    expect(e.message).toContain("No order of the PyTorch modules that their names allow");
     expect(e.message).toContain("pass options.order");
-    // nothing was written
     expect(model.layers[0]?.getWeights()[0]?.dataSync()).toEqual(kernelBefore);
+    model.dispose();
+  });
+
+  it("pairs in the order given by options.order, even a wrong one, and then fails without the hint", async () => {
+    const fx = await loadTorchFixture("small-cnn");
+    const model = smallCnn("recipe");
+    let error: unknown;
+    try {
+      loadTorchStateDict(model, fx.stateDict, {
+        order: ["classifier", "features.0", "features.3"],
+        onWarning: () => {},
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(TorchPortError);
+    expect((error as TorchPortError).message).toContain("classifier.weight has shape [10, 192]");
+    expect((error as TorchPortError).message).not.toContain("options.order");
     model.dispose();
   });
 

@@ -1,4 +1,4 @@
-import { EinopsError, type EinopsErrorCode } from "../einops-error.js";
+import { EinopsError, type EinopsErrorCode } from "../errors.js";
 import {
   axisNameProblem,
   ELLIPSIS,

@@ -1,4 +1,4 @@
-import { EinopsError } from "../einops-error.js";
+import { EinopsError } from "../errors.js";
 
 /** Marker used for `...` in compositions before it is expanded to concrete axes. */
 export const ELLIPSIS = "…";

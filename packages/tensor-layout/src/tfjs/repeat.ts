@@ -1,6 +1,6 @@
 import type { Tensor } from "@tensorflow/tfjs-core";
+import { prepareRecipe } from "../internal/einops-recipe.js";
 import { applyRecipe } from "./internal/apply-recipe.js";
-import { prepareRecipe } from "./internal/einops-recipe.js";
 
 /**
  * Adds (and tiles along) axes that appear only on the right of an einops pattern:

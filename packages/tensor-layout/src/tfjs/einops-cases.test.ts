@@ -2,8 +2,8 @@ import * as tf from "@tensorflow/tfjs-core";
 // Gradients of tf.sum, tf.mul, tf.reshape and tf.transpose, as @tensorflow/tfjs registers them.
 import "@tensorflow/tfjs-core/dist/register_all_gradients";
 import { describe, expect, it } from "vitest";
-import { einopsFixtures, fixtureInput } from "../test/helpers/einops-fixtures.js";
-import { EinopsError } from "./einops-error.js";
+import { einopsFixtures, fixtureInput } from "../../test/helpers/einops-fixtures.js";
+import { EinopsError } from "../errors.js";
 import { rearrange } from "./rearrange.js";
 import { type Reduction, reduce } from "./reduce.js";
 import { repeat } from "./repeat.js";

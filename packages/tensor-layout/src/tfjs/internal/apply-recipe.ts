@@ -11,7 +11,7 @@ import {
   type Tensor,
   tidy,
 } from "@tensorflow/tfjs-core";
-import type { Recipe } from "./einops-recipe.js";
+import type { Recipe } from "../../internal/einops-recipe.js";
 import { transposeTensor } from "./transpose-tensor.js";
 
 /** A reduction over the given axes (keepDims false), as `tf.sum(x, axes)` does it. */

@@ -1,6 +1,6 @@
 import type { Tensor } from "@tensorflow/tfjs-core";
+import { prepareRecipe } from "../internal/einops-recipe.js";
 import { applyRecipe } from "./internal/apply-recipe.js";
-import { prepareRecipe } from "./internal/einops-recipe.js";
 
 /**
  * Reorders, splits and merges the axes of a tfjs tensor with an einops pattern:

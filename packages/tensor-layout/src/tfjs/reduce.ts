@@ -1,7 +1,7 @@
 import type { Tensor } from "@tensorflow/tfjs-core";
-import { EinopsError } from "./einops-error.js";
+import { EinopsError } from "../errors.js";
+import { prepareRecipe, REDUCTIONS } from "../internal/einops-recipe.js";
 import { applyRecipe, type ReduceFn, reduceOps } from "./internal/apply-recipe.js";
-import { prepareRecipe, REDUCTIONS } from "./internal/einops-recipe.js";
 
 /** Reductions accepted by name: `"min" | "max" | "sum" | "mean" | "prod" | "any" | "all"`. */
 export type Reduction = (typeof REDUCTIONS)[number];

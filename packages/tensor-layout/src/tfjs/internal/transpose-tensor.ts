@@ -6,8 +6,8 @@ import {
   tensor,
   transpose,
 } from "@tensorflow/tfjs-core";
-import { inversePermutation, permuteShape } from "../layout.js";
-import { transposeArray } from "../transpose-array.js";
+import { inversePermutation, permuteShape } from "../../layout.js";
+import { transposeArray } from "../../transpose-array.js";
 
 /**
  * `tf.transpose` of a tensor, through {@link transposeArray} where the tensor's values live in
