@@ -179,15 +179,24 @@ export async function fitDatasetWithProgress(
 }
 
 /**
- * Arg-max class of each row of a model's predictions. Read with `await data()`: webgpu in Node
- * has no `dataSync()`.
+ * Arg-max class of each row. Read with `await data()`: webgpu in Node has no `dataSync()`.
  */
-export async function predictClasses(model: tfl.LayersModel, x: tf.Tensor): Promise<Int32Array> {
-  const classes = tf.tidy(() => tf.argMax(model.predict(x) as tf.Tensor, -1));
+export async function argMaxRows(rows: tf.Tensor): Promise<Int32Array> {
+  const classes = tf.argMax(rows, -1);
   try {
     return (await classes.data()) as Int32Array;
   } finally {
     classes.dispose();
+  }
+}
+
+/** Arg-max class of each row of a model's predictions. */
+export async function predictClasses(model: tfl.LayersModel, x: tf.Tensor): Promise<Int32Array> {
+  const predictions = model.predict(x) as tf.Tensor;
+  try {
+    return await argMaxRows(predictions);
+  } finally {
+    predictions.dispose();
   }
 }
 

@@ -32,6 +32,4 @@ export type { RandomBatchSamplerOptions } from "./random-batch-sampler.js";
 export { RandomBatchSampler } from "./random-batch-sampler.js";
 export type { Box, ResizedImage, ResizeToRangeOptions } from "./resize-to-range.js";
 export { resizeBilinear, resizedSize, resizeToRange, scaleBoxes } from "./resize-to-range.js";
-export type { SyntheticShapes, SyntheticShapesOptions } from "./synthetic-shapes.js";
-export { syntheticShapes } from "./synthetic-shapes.js";
 export { TwoBucketSampler } from "./two-bucket-sampler.js";

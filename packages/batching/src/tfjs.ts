@@ -1,12 +1,3 @@
-export type {
-  BatchingDemoOptions,
-  BatchingDemoResult,
-  DemoMode,
-  DemoRun,
-} from "./tfjs/batching-demo.js";
-export { runBatchingDemo } from "./tfjs/batching-demo.js";
-export type { MaskedFcn, MaskedFcnOptions } from "./tfjs/masked-fcn.js";
-export { createMaskedFcn } from "./tfjs/masked-fcn.js";
 export type { MaskedOptions, MaskedReduction } from "./tfjs/masked-loss.js";
 export {
   maskedBinaryCrossentropy,

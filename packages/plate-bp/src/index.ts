@@ -33,6 +33,8 @@ export {
   type ImageDecodeErrorCode,
   PlateBpError,
   type PlateBpErrorCode,
+  TrainingAbortedError,
+  type TrainingStopPoint,
 } from "./errors.js";
 export {
   binaryFeatures,

@@ -1,5 +1,5 @@
+import { ScheduleError } from "./errors.js";
 import { checkKeys, inRange, intList, oneOf, positive, positiveInt } from "./internal/validate.js";
-import { ScheduleError } from "./schedule-error.js";
 
 /** What a batch-size schedule is a function of. */
 export type BatchSizeUnit = "samples" | "epochs";

@@ -35,4 +35,26 @@ describe("curriculum / competence", () => {
     expect(Array.from(sampler.batch(13))).toEqual(Array.from(sampler.batch(13)));
     expect(Array.from(sampler.batch(13))).not.toEqual(Array.from(sampler.batch(14)));
   });
+
+  it("draws uniformly over the pool, the same batch for a step in a fresh sampler", () => {
+    const difficulties = Array.from({ length: 50 }, (_, i) => i);
+    const make = () =>
+      competenceSampler({ difficulties, competence: () => 0.2, batchSize: 10, seed: 11 });
+    const sampler = make();
+    const counts = new Array<number>(50).fill(0);
+    for (let step = 0; step < 2000; step++) {
+      for (const i of sampler.batch(step)) counts[i] = (counts[i] ?? 0) + 1;
+    }
+    // 20,000 draws over the 10 easiest: 2,000 each (sd 42); nothing outside the pool
+    expect(counts.slice(10)).toEqual(new Array(40).fill(0));
+    for (const c of counts.slice(0, 10)) expect(Math.abs(c - 2000)).toBeLessThan(200);
+    expect(Array.from(make().batch(1234))).toEqual(Array.from(sampler.batch(1234)));
+    const otherSeed = competenceSampler({
+      difficulties,
+      competence: () => 0.2,
+      batchSize: 10,
+      seed: 12,
+    });
+    expect(Array.from(otherSeed.batch(1234))).not.toEqual(Array.from(sampler.batch(1234)));
+  });
 });

@@ -1,7 +1,7 @@
-import { mulberry32 } from "./internal/random.js";
+import { ScheduleError } from "./errors.js";
+import { stepRandom } from "./internal/random.js";
 import { checkKeys, inRange, positive, positiveInt } from "./internal/validate.js";
 import { checkStep, makeSchedule, type Schedule, type ScheduleConfig } from "./schedule.js";
-import { ScheduleError } from "./schedule-error.js";
 
 export interface CompetenceOptions {
   /** Fraction of the data available at step 0, in (0, 1]. Default 0.01 (Platanios et al. 2019). */
@@ -115,9 +115,9 @@ export function competenceSampler(options: CompetenceSamplerOptions): Competence
     },
     batch(step) {
       const size = sizeAt(step);
-      const rand = mulberry32((seed ^ Math.imul(step + 1, 0x9e3779b1)) >>> 0);
+      const below = stepRandom(seed, step);
       const out = new Int32Array(batchSize);
-      for (let i = 0; i < batchSize; i++) out[i] = order[Math.floor(rand() * size)] as number;
+      for (let i = 0; i < batchSize; i++) out[i] = order[below(size)] as number;
       return out;
     },
   };

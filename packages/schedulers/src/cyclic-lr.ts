@@ -1,3 +1,4 @@
+import { ScheduleError } from "./errors.js";
 import { noMomentumCycling } from "./internal/momentum.js";
 import {
   checkKeys,
@@ -8,7 +9,6 @@ import {
   positiveInt,
 } from "./internal/validate.js";
 import { makeSchedule, type Schedule } from "./schedule.js";
-import { ScheduleError } from "./schedule-error.js";
 
 export type CyclicMode = "triangular" | "triangular2" | "exp_range";
 

@@ -1,6 +1,6 @@
+import { ScheduleError } from "./errors.js";
 import { positiveInt } from "./internal/validate.js";
 import type { Schedule, ScheduleConfig } from "./schedule.js";
-import { ScheduleError } from "./schedule-error.js";
 
 export type ScheduleWarningCode =
   | "FIRST_UPDATE_AT_ZERO"

@@ -44,6 +44,7 @@ export {
   type ScheduleWarning,
   type ScheduleWarningCode,
 } from "./describe-schedule.js";
+export { ScheduleError, type ScheduleErrorCode } from "./errors.js";
 export {
   type ExponentialLRConfig,
   type ExponentialLROptions,
@@ -82,7 +83,6 @@ export {
   type ReduceLROnPlateauState,
 } from "./reduce-lr-on-plateau.js";
 export { checkStep, makeSchedule, type Schedule, type ScheduleConfig } from "./schedule.js";
-export { ScheduleError, type ScheduleErrorCode } from "./schedule-error.js";
 export { SCHEDULE_TYPES, scheduleFromJSON } from "./schedule-json.js";
 export {
   type SequentialLRConfig,

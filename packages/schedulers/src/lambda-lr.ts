@@ -1,6 +1,6 @@
+import { ScheduleError } from "./errors.js";
 import { checkKeys, positive } from "./internal/validate.js";
 import { checkStep, type Schedule, type ScheduleConfig } from "./schedule.js";
-import { ScheduleError } from "./schedule-error.js";
 
 export interface LambdaLROptions {
   lr: number;

@@ -1,7 +1,7 @@
+import { ScheduleError } from "./errors.js";
 import { noMomentumCycling } from "./internal/momentum.js";
 import { bool, checkKeys, inRange, oneOf, positive, positiveInt } from "./internal/validate.js";
 import { makeSchedule, type Schedule } from "./schedule.js";
-import { ScheduleError } from "./schedule-error.js";
 
 export type AnnealStrategy = "cos" | "linear";
 

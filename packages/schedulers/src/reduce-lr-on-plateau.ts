@@ -1,3 +1,4 @@
+import { ScheduleError } from "./errors.js";
 import {
   checkKeys,
   inRange,
@@ -6,7 +7,6 @@ import {
   oneOf,
   positive,
 } from "./internal/validate.js";
-import { ScheduleError } from "./schedule-error.js";
 
 export interface ReduceLROnPlateauOptions {
   /** Starting learning rate. */

@@ -1,4 +1,4 @@
-import { ScheduleError } from "./schedule-error.js";
+import { ScheduleError } from "./errors.js";
 
 /** JSON description of a built-in schedule: `type` names the factory, the rest are its options. */
 export interface ScheduleConfig {

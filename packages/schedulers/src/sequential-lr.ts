@@ -1,6 +1,6 @@
+import { ScheduleError } from "./errors.js";
 import { intList } from "./internal/validate.js";
 import { makeSchedule, type Schedule, type ScheduleConfig } from "./schedule.js";
-import { ScheduleError } from "./schedule-error.js";
 
 export interface SequentialLROptions {
   /** The schedules to run one after the other. */

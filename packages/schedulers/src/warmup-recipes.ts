@@ -1,3 +1,4 @@
+import { ScheduleError } from "./errors.js";
 import {
   checkKeys,
   inRange,
@@ -7,7 +8,6 @@ import {
   positiveInt,
 } from "./internal/validate.js";
 import { makeSchedule, type Schedule, type ScheduleConfig } from "./schedule.js";
-import { ScheduleError } from "./schedule-error.js";
 
 /**
  * The Hugging Face `transformers` warm-up recipes (`get_*_schedule_with_warmup`), same

@@ -14,7 +14,7 @@ export interface Chart {
   caption?: string;
 }
 
-type Row = Record<string, number | string | boolean | null>;
+export type Row = Record<string, number | string | boolean | null>;
 
 const CONFIG = {
   font: "system-ui, -apple-system, 'Segoe UI', sans-serif",
@@ -205,7 +205,9 @@ export function confusionMatrixChart(options: {
       {
         mark: { type: "rect" },
         encoding: {
+          // Zero cells stay white, so that the few errors stand out from the empty cells.
           color: {
+            condition: { test: "datum.count === 0", value: "white" },
             field: "count",
             type: "quantitative",
             scale: { type: "symlog", scheme: "blues" },

@@ -1,4 +1,3 @@
-import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
 import { uniformInt } from "pure-rand/distribution/uniformInt";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import type { JumpableRandomGenerator } from "pure-rand/types/JumpableRandomGenerator";
@@ -7,8 +6,6 @@ import type { JumpableRandomGenerator } from "pure-rand/types/JumpableRandomGene
 export interface Rng {
   /** Integer uniform in [from, to], both included. */
   int(from: number, to: number): number;
-  /** Float uniform in [0, 1). */
-  float(): number;
 }
 
 /**
@@ -20,7 +17,6 @@ export function createRng(seed: number, epoch = 0): Rng {
   for (let i = 0; i < epoch; i++) rng.jump();
   return {
     int: (from, to) => uniformInt(rng, from, to),
-    float: () => uniformFloat64(rng),
   };
 }
 
@@ -34,11 +30,4 @@ export function permutation(n: number, rng: Rng): number[] {
     out[j] = t;
   }
   return out;
-}
-
-/** A standard normal draw (Box-Muller). */
-export function gaussian(rng: Rng): number {
-  const u = 1 - rng.float();
-  const v = rng.float();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
 }

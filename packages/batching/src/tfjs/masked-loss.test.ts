@@ -82,13 +82,3 @@ describe("masked losses and metrics", () => {
     tf.dispose([yTrue, yPred, m, r]);
   });
 });
-
-describe("createMaskedFcn options", () => {
-  it("rejects non-integer channel counts, naming the value", async () => {
-    const { createMaskedFcn } = await import("./masked-fcn.js");
-    expect(() => createMaskedFcn({ channels: 0 })).toThrow(
-      /channels must be an integer >= 1, got 0/,
-    );
-    expect(() => createMaskedFcn({ hiddenLayers: 1.5 })).toThrow(BatchingError);
-  });
-});

@@ -1,4 +1,5 @@
 /** Small seeded generator (sfc32 seeded through splitmix32); deterministic across platforms. */
+// Kept instead of pure-rand: the shipped models/*.safetensors and fixtures/ come from this exact stream.
 export interface Rng {
   /** Uniform in [0, 1). */
   next(): number;

@@ -1,4 +1,4 @@
-import { ScheduleError } from "../schedule-error.js";
+import { ScheduleError } from "../errors.js";
 import { bool } from "./validate.js";
 
 /** Momentum cycling is not implemented: accept `false` (the default here) and say so for `true`. */

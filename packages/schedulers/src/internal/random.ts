@@ -1,11 +1,14 @@
-/** Small seeded generator (mulberry32): uniform floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+import { uniformInt } from "pure-rand/distribution/uniformInt";
+import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
+
+/**
+ * The draws of one update: xoroshiro128+ (pure-rand) seeded from `(seed, step)` alone, so update
+ * `step` draws the same numbers whether or not the updates before it ran (an exact resume).
+ * Returns a function giving a uniform integer in `[0, bound)`.
+ */
+export function stepRandom(seed: number, step: number): (bound: number) => number {
+  const rng = xoroshiro128plus((seed ^ Math.imul(step + 1, 0x9e3779b1)) | 0);
+  // the first outputs of nearby seeds are correlated: skip them
+  for (let i = 0; i < 16; i++) rng.next();
+  return (bound) => uniformInt(rng, 0, bound - 1);
 }

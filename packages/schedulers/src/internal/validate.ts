@@ -1,4 +1,4 @@
-import { ScheduleError } from "../schedule-error.js";
+import { ScheduleError } from "../errors.js";
 
 const show = (value: unknown): string => {
   if (typeof value === "string") return JSON.stringify(value);

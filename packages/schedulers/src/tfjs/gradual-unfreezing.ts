@@ -1,5 +1,5 @@
 import { Callback, type LayersModel } from "@tensorflow/tfjs-layers";
-import { ScheduleError } from "../schedule-error.js";
+import { ScheduleError } from "../errors.js";
 
 type Layer = LayersModel["layers"][number];
 

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { BatchSizeSchedule } from "../batch-size-schedules.js";
 import { planEpochBatches } from "../batch-size-schedules.js";
-import { ScheduleError } from "../schedule-error.js";
+import { ScheduleError } from "../errors.js";
 
 export interface GrowingBatchDatasetOptions {
   /** Inputs, first axis = samples. */

@@ -1,7 +1,7 @@
 import type { Optimizer } from "@tensorflow/tfjs-core";
 import { Callback, type Logs } from "@tensorflow/tfjs-layers";
+import { ScheduleError } from "../errors.js";
 import type { ReduceLROnPlateau } from "../reduce-lr-on-plateau.js";
-import { ScheduleError } from "../schedule-error.js";
 import { getLearningRate, setLearningRate } from "./optimizer-learning-rate.js";
 
 export interface LearningRateSchedulerOptions {

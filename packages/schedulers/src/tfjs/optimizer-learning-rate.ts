@@ -1,5 +1,5 @@
 import type { Optimizer } from "@tensorflow/tfjs-core";
-import { ScheduleError } from "../schedule-error.js";
+import { ScheduleError } from "../errors.js";
 
 interface WithRate {
   learningRate?: unknown;

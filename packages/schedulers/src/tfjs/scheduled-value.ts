@@ -1,5 +1,5 @@
 import { Callback } from "@tensorflow/tfjs-layers";
-import { ScheduleError } from "../schedule-error.js";
+import { ScheduleError } from "../errors.js";
 
 /**
  * A number that follows a schedule of the optimizer's update count, for values read inside a

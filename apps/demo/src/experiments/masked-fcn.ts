@@ -1,6 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { createRng, gaussian } from "../internal/rng.js";
-import { assertInteger } from "../internal/validate.js";
+import { seededRng } from "./rng.js";
 
 /** Options of {@link createMaskedFcn}. */
 export interface MaskedFcnOptions {
@@ -14,7 +13,7 @@ export interface MaskedFcnOptions {
   seed?: number;
 }
 
-/** A small fully-convolutional residual net whose hidden activations are re-masked after each layer. */
+/** A small fully-convolutional residual net whose hidden activations are re-masked. */
 export interface MaskedFcn {
   /** `x` `[B, H, W, C]`, `mask` `[B, H, W, 1]` -> prediction `[B, H, W, C]`. */
   predict(x: tf.Tensor4D, mask: tf.Tensor4D): tf.Tensor4D;
@@ -23,16 +22,13 @@ export interface MaskedFcn {
 }
 
 /**
- * 3x3 'same' convolutions with ReLU, each hidden activation multiplied by the mask, and a residual
- * output `x + conv(h)`. With zero padding the first conv sees exactly what it sees on the unpadded
- * image ('same' pads with zeros too); re-masking keeps that true for every later layer, so on real
- * pixels a padded batch computes exactly what batch size 1 computes.
+ * The batching demo's model: 3x3 'same' convolutions with ReLU, each hidden activation multiplied
+ * by the mask, and a residual output `x + conv(h)`. With zero padding the first conv sees exactly
+ * what it sees on the unpadded image ('same' pads with zeros too); re-masking keeps that true for
+ * every later layer, so on real pixels a padded batch computes exactly what batch size 1 computes.
  */
 export function createMaskedFcn(options: MaskedFcnOptions = {}): MaskedFcn {
   const { channels = 8, hiddenLayers = 2, inChannels = 1, seed = 0 } = options;
-  assertInteger("channels", channels, 1);
-  assertInteger("hiddenLayers", hiddenLayers, 1);
-  assertInteger("inChannels", inChannels, 1);
   const shapes: [number, number][] = [];
   let cin = inChannels;
   for (let l = 0; l < hiddenLayers; l++) {
@@ -40,11 +36,11 @@ export function createMaskedFcn(options: MaskedFcnOptions = {}): MaskedFcn {
     cin = channels;
   }
   shapes.push([cin, inChannels]);
-  // He-normal weights from our own seeded generator (tf.randomNormal treats seed 0 as "no seed").
-  const rng = createRng(seed);
+  // He-normal weights from a seeded generator (tf.randomNormal treats seed 0 as "no seed").
+  const rng = seededRng(seed);
   const weights = shapes.map(([i, o], l) => {
     const std = Math.sqrt(2 / (9 * i)) * (l === shapes.length - 1 ? 0.1 : 1);
-    const values = Float32Array.from({ length: 9 * i * o }, () => std * gaussian(rng));
+    const values = Float32Array.from({ length: 9 * i * o }, () => std * rng.gaussian());
     // tf.variable copies its initial value; tidy disposes the temporaries.
     return tf.tidy(() => ({
       w: tf.variable(tf.tensor4d(values, [3, 3, i, o]), true),
