@@ -11,7 +11,6 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
-import { demoCnn } from "../../packages/backend/bench/demo-cnn.js";
 import {
   type BackendChoice,
   BackendError,
@@ -19,6 +18,7 @@ import {
   describeBackend,
   initBackend,
 } from "@trainkit/backend";
+import { demoCnn } from "../../packages/backend/bench/demo-cnn.js";
 
 const started = performance.now();
 /** Settings come from the environment (run.sh passes them through). */

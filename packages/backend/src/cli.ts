@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
+import { SetupError } from "./errors.js";
 import { abandonPendingEntries } from "./setup/cache-dir.js";
 import { oneDnnSetting } from "./setup/one-dnn.js";
-import { SetupError } from "./setup/setup-error.js";
 import { type SetupEvent, setupTensorflow } from "./setup/setup-tensorflow.js";
 import { DEFAULT_TENSORFLOW_VERSION } from "./setup/tensorflow-wheel.js";
 

@@ -6,7 +6,14 @@ export {
   DEFAULT_ORDER,
   type Device,
 } from "./candidates.js";
-export { BackendError, type BackendErrorCode } from "./errors.js";
+export {
+  BackendError,
+  type BackendErrorCode,
+  OptimizerError,
+  type OptimizerErrorCode,
+  SetupError,
+  type SetupErrorCode,
+} from "./errors.js";
 export {
   type BackendAttempt,
   type BackendChoice,
@@ -15,10 +22,8 @@ export {
   type InitBackendOptions,
   initBackend,
 } from "./init-backend.js";
-export { OptimizerError, type OptimizerErrorCode } from "./optimizer-error.js";
 export { cacheRoot } from "./setup/cache-dir.js";
 export { type OneDnnSetting, oneDnnSetting } from "./setup/one-dnn.js";
-export { SetupError, type SetupErrorCode } from "./setup/setup-error.js";
 export {
   type SetupEvent,
   type SetupTensorflowOptions,

@@ -14,6 +14,7 @@ import {
 } from "./candidates.js";
 import { BackendError, type BackendErrorCode } from "./errors.js";
 import { addonMissing, classifyLoadError } from "./internal/classify-load-error.js";
+import { restoreIsNullOrUndefined } from "./internal/node-compat.js";
 import { oneDnnSetting } from "./setup/one-dnn.js";
 import { addonFile } from "./setup/tensorflow-status.js";
 import {
@@ -302,6 +303,7 @@ async function tryCandidate(
   }
   const tfThreads =
     backendName === "tensorflow" ? tensorflowThreadsFor(options.tensorflowThreads) : undefined;
+  if (backendName === "tensorflow") restoreIsNullOrUndefined();
   const api = moduleApi(await load(packageName));
   if (backendName === "wasm") {
     registerWasmGradients();

@@ -2,7 +2,7 @@ import "@tensorflow/tfjs-backend-cpu";
 import "@tensorflow/tfjs-core/dist/register_all_gradients";
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { OptimizerError } from "./optimizer-error.js";
+import { OptimizerError } from "./errors.js";
 import { TensorflowAdamOptimizer, tensorflowAdam } from "./tensorflow-adam.js";
 
 // The native path needs tfjs-node: test/tensorflow-adam.test.ts. Here, on `cpu`, what holds

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import * as tf from "@tensorflow/tfjs-core";
-import { OptimizerError } from "./optimizer-error.js";
+import { OptimizerError } from "./errors.js";
 
 /**
  * Adam for the native `tensorflow` backend: each step is one TensorFlow `ResourceApplyAdam` op per

@@ -137,7 +137,7 @@ describe("initBackend: a backend asked for that cannot load is a clear error", (
     const error = await rejection(initBackend({ prefer: "tensorflow-cpu", resolveFrom: dir.dir }));
     expect(error.code).toBe("NATIVE_ADDON_MISSING");
     expect(error.message).toContain("tfjs_binding.node");
-    expect(error.message).toContain("downloads libtensorflow 2.9.1, which fails offline");
+    expect(error.message).toContain("downloads libtensorflow 2.9.1 and fails offline");
     expect(error.message).toContain("`npx trainkit-backend setup tensorflow`");
     // A tfjs-node without addon registers its kernels before it fails: it must not be imported.
     expect((globalThis as { trainkitStandinImported?: number }).trainkitStandinImported).toBe(

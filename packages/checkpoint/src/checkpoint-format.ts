@@ -1,5 +1,5 @@
 import { crc32 } from "node:zlib";
-import { CheckpointError } from "./checkpoint-error.js";
+import { CheckpointError } from "./errors.js";
 import { openSafetensors } from "./safetensors.js";
 import type { SafetensorsHeader } from "./safetensors-header.js";
 

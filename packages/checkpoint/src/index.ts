@@ -1,7 +1,5 @@
 export type { AtomicWriteOptions } from "./atomic-write.js";
 export { isTempFileName, syncDirectory, writeFileAtomic } from "./atomic-write.js";
-export type { CheckpointErrorCode } from "./checkpoint-error.js";
-export { CheckpointError } from "./checkpoint-error.js";
 export type {
   CheckpointInfo,
   CheckpointKind,
@@ -21,6 +19,8 @@ export {
   SAFETENSORS_DTYPES,
   typedArrayFor,
 } from "./dtypes.js";
+export type { CheckpointErrorCode, SafetensorsErrorCode } from "./errors.js";
+export { CheckpointError, SafetensorsError } from "./errors.js";
 export type { ByteGroup, CheckpointExplanation } from "./explain-checkpoint.js";
 export { explainCheckpoint } from "./explain-checkpoint.js";
 export {
@@ -49,8 +49,6 @@ export {
   serializeSafetensors,
   writeSafetensors,
 } from "./safetensors.js";
-export type { SafetensorsErrorCode } from "./safetensors-error.js";
-export { SafetensorsError } from "./safetensors-error.js";
 export type { SafetensorsHeader, SafetensorsTensorInfo } from "./safetensors-header.js";
 export {
   MAX_HEADER_SIZE,

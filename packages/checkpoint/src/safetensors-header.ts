@@ -1,6 +1,6 @@
 import { dtypeBitSize, type SafetensorsDtype } from "./dtypes.js";
+import { SafetensorsError } from "./errors.js";
 import { parseHeaderJson } from "./internal/strict-header-json.js";
-import { SafetensorsError } from "./safetensors-error.js";
 
 /** The reference implementation's limit on the JSON header: 100,000,000 bytes (decimal). */
 export const MAX_HEADER_SIZE = 100_000_000;

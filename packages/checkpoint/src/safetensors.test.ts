@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SAFETENSORS_DTYPES, type SafetensorsDtype } from "./dtypes.js";
+import { SafetensorsError } from "./errors.js";
 import {
   openSafetensors,
   parseSafetensors,
@@ -12,7 +13,6 @@ import {
   type TensorInput,
   writeSafetensors,
 } from "./safetensors.js";
-import { SafetensorsError } from "./safetensors-error.js";
 
 const enc = new TextEncoder();
 

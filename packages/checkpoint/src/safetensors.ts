@@ -8,10 +8,10 @@ import {
   type TensorData,
   typedArrayFor,
 } from "./dtypes.js";
+import { SafetensorsError } from "./errors.js";
 import { readExactly } from "./internal/file-io.js";
 import { assertLittleEndian, bytesOf, tensorView } from "./internal/typed-views.js";
 import { isWellFormedString } from "./internal/well-formed.js";
-import { SafetensorsError } from "./safetensors-error.js";
 import {
   MAX_HEADER_SIZE,
   parseSafetensorsHeader,

@@ -1,5 +1,3 @@
-export type { CheckpointErrorCode } from "./checkpoint-error.js";
-export { CheckpointError } from "./checkpoint-error.js";
 export type {
   CheckpointInfo,
   CheckpointKind,
@@ -12,6 +10,8 @@ export {
   readCheckpointInfo,
   verifyCheckpoint,
 } from "./checkpoint-format.js";
+export type { CheckpointErrorCode } from "./errors.js";
+export { CheckpointError } from "./errors.js";
 export type { ByteGroup, CheckpointExplanation } from "./explain-checkpoint.js";
 export { explainCheckpoint } from "./explain-checkpoint.js";
 export type { CheckpointEntry, CheckpointManagerOptions } from "./tfjs/checkpoint-manager.js";

@@ -48,7 +48,7 @@ export function classifyLoadError(info: CandidateInfo, error: unknown): LoadFail
         code: "NOT_INSTALLED",
         reason: isTensorflow
           ? `not installed: ${setupCommand(info)} installs it and builds it on the TensorFlow that pip ships ` +
-            `(\`npm i ${pkg}\` alone downloads libtensorflow 2.9.1 at install time, which fails offline).`
+            `(\`npm i ${pkg}\` alone leaves it without its native addon: its install script, which npm may not run, downloads libtensorflow 2.9.1 and fails offline).`
           : `not installed: \`npm i ${pkg}@4.22.0\`.`,
       };
     }
@@ -106,7 +106,7 @@ export function addonMissing(info: CandidateInfo): LoadFailure {
     code: "NATIVE_ADDON_MISSING",
     reason:
       `${info.packageName} is installed but its native addon (tfjs_binding.node) was never built ` +
-      `(its install script downloads libtensorflow 2.9.1, which fails offline): ${setupCommand(info)} ` +
+      `(its install script, which npm may not run, downloads libtensorflow 2.9.1 and fails offline): ${setupCommand(info)} ` +
       "builds it on the TensorFlow that pip ships.",
   };
 }

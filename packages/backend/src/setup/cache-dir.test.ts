@@ -3,8 +3,8 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { tempDir as makeTempDir, removeTempDirs } from "../../test/support/temp-dir.js";
+import { SetupError } from "../errors.js";
 import { asDiskError, cacheRoot, removeStalePartials, writeCacheEntry } from "./cache-dir.js";
-import { SetupError } from "./setup-error.js";
 
 afterEach(removeTempDirs);
 const tempDir = () => makeTempDir("trainkit-cache-");

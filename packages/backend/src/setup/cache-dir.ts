@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { homedir } from "node:os";
 import * as path from "node:path";
-import { SetupError } from "./setup-error.js";
+import { SetupError } from "../errors.js";
 
 /**
  * The per-user cache of the setup: `TRAINKIT_CACHE_DIR`, else `$XDG_CACHE_HOME/trainkit`,

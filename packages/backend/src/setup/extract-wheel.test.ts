@@ -3,8 +3,8 @@ import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { tensorflowLikeFiles, writeWheel } from "../../test/support/fake-wheel.js";
 import { tempDir as makeTempDir, removeTempDirs } from "../../test/support/temp-dir.js";
+import { SetupError } from "../errors.js";
 import { extractFromWheel, parseRecord, quotedIncludes } from "./extract-wheel.js";
-import { SetupError } from "./setup-error.js";
 
 afterEach(removeTempDirs);
 const tempDir = () => makeTempDir("trainkit-wheel-");

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import yauzl from "yauzl";
-import { SetupError } from "./setup-error.js";
+import { SetupError } from "../errors.js";
 
 type ZipFile = yauzl.ZipFile;
 type Entry = yauzl.Entry;

@@ -11,9 +11,9 @@ import {
 } from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
+import { SetupError } from "../errors.js";
 import { asDiskError, cacheRoot, removeStalePartials, writeCacheEntry } from "./cache-dir.js";
 import { extractFromWheel, quotedIncludes, writeJson } from "./extract-wheel.js";
-import { SetupError } from "./setup-error.js";
 import {
   addonCacheKey,
   DEFAULT_TENSORFLOW_VERSION,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SetupError } from "./setup-error.js";
+import { SetupError } from "../errors.js";
 import {
   addonCacheKey,
   DEFAULT_TENSORFLOW_VERSION,

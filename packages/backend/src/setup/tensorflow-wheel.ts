@@ -1,4 +1,4 @@
-import { SetupError } from "./setup-error.js";
+import { SetupError } from "../errors.js";
 
 /** The TensorFlow release the setup builds on unless told otherwise. Change it here only. */
 export const DEFAULT_TENSORFLOW_VERSION = "2.21.0";

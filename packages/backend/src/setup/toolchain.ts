@@ -2,7 +2,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { createWriteStream, existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
-import { SetupError } from "./setup-error.js";
+import { SetupError } from "../errors.js";
 
 export interface RunResult {
   code: number | null;

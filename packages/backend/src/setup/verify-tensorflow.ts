@@ -1,7 +1,8 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { SetupError } from "./setup-error.js";
+import { SetupError } from "../errors.js";
+import { RESTORE_IS_NULL_OR_UNDEFINED } from "../internal/node-compat.js";
 
 export interface VerifyResult {
   /** `TF_Version` of the library the addon loaded. */
@@ -20,6 +21,7 @@ export interface VerifyResult {
  * plain-JS `cpu` backend on a strided 'same' convolution.
  */
 const CHECK = `
+${RESTORE_IS_NULL_OR_UNDEFINED}
 const tf = require(process.argv[1]);
 const t0 = Date.now();
 function grads() {

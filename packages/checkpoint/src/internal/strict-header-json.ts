@@ -1,5 +1,5 @@
 import { isSafetensorsDtype, type SafetensorsDtype } from "../dtypes.js";
-import { SafetensorsError } from "../safetensors-error.js";
+import { SafetensorsError } from "../errors.js";
 
 /** One tensor entry as written in the header. */
 export interface RawTensorEntry {

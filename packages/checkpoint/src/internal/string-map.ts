@@ -1,4 +1,4 @@
-import { CheckpointError } from "../checkpoint-error.js";
+import { CheckpointError } from "../errors.js";
 
 export function validateStringMap(
   what: string,

@@ -1,8 +1,8 @@
 import { mkdir, readdir, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { isTempFileName, syncDirectory, writeFileAtomic } from "../atomic-write.js";
-import { CheckpointError } from "../checkpoint-error.js";
 import { readCheckpointInfo, type TrainingState, verifyCheckpoint } from "../checkpoint-format.js";
+import { CheckpointError } from "../errors.js";
 import {
   type LoadCheckpointArgs,
   type LoadedCheckpoint,

@@ -1,5 +1,4 @@
 import { dispose, type Tensor, tensor } from "@tensorflow/tfjs-core";
-import { CheckpointError } from "../checkpoint-error.js";
 import {
   type CheckpointInfo,
   checkChecksum,
@@ -8,6 +7,7 @@ import {
   MODEL_PREFIX,
   type TrainingState,
 } from "../checkpoint-format.js";
+import { CheckpointError } from "../errors.js";
 import { fromBfloat16, fromFloat16 } from "../half-precision.js";
 import { tensorView } from "../internal/typed-views.js";
 import { openSafetensors, type SafetensorsTensor } from "../safetensors.js";

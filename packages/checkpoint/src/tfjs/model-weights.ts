@@ -1,6 +1,6 @@
-import { CheckpointError } from "../checkpoint-error.js";
 import type { StoredWeight } from "../checkpoint-format.js";
 import type { SafetensorsDtype } from "../dtypes.js";
+import { CheckpointError } from "../errors.js";
 import type { CheckpointModel, WeightMatch, WeightVariable } from "./types.js";
 
 export function safetensorsDtypeOf(w: { dtype: string; originalName: string }): SafetensorsDtype {

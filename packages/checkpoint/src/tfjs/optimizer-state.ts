@@ -1,6 +1,6 @@
 import { dispose, scalar, type Tensor, tensor, type Variable } from "@tensorflow/tfjs-core";
-import { CheckpointError } from "../checkpoint-error.js";
 import { HIDDEN_PREFIX, OPTIMIZER_PREFIX, type StoredOptimizer } from "../checkpoint-format.js";
+import { CheckpointError } from "../errors.js";
 import type { SafetensorsTensor, TensorInput } from "../safetensors.js";
 import { shapeOf, storedNames } from "./model-weights.js";
 import type { CheckpointModel, NamedTensor, Optimizer, WeightVariable } from "./types.js";

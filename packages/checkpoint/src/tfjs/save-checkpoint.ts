@@ -1,6 +1,5 @@
 import { crc32 } from "node:zlib";
 import { writeFileAtomic } from "../atomic-write.js";
-import { CheckpointError } from "../checkpoint-error.js";
 import {
   CHECKPOINT_FORMAT_VERSION,
   type CheckpointKind,
@@ -11,6 +10,7 @@ import {
   type TrainingState,
 } from "../checkpoint-format.js";
 import type { TensorData } from "../dtypes.js";
+import { CheckpointError } from "../errors.js";
 import { encodeHeader, layoutTensors, type TensorInput } from "../safetensors.js";
 import { describeWeights, safetensorsDtypeOf, storedNames } from "./model-weights.js";
 import { captureOptimizer } from "./optimizer-state.js";

@@ -1,6 +1,6 @@
-import { CheckpointError } from "../checkpoint-error.js";
 import { META, type StoredWeight } from "../checkpoint-format.js";
 import type { TensorData } from "../dtypes.js";
+import { CheckpointError } from "../errors.js";
 import { toBfloat16, toFloat16 } from "../half-precision.js";
 import { validateStringMap } from "../internal/string-map.js";
 import type { TensorInput } from "../safetensors.js";
