@@ -8,6 +8,7 @@
 //   train <native|tfjs> <total> <k> <file>   train `total` steps, saving a checkpoint after k
 //   resume <native|tfjs> <file> <total>      load the checkpoint, train on to `total` steps
 import { createRequire } from "node:module";
+import { restoreIsNullOrUndefined } from "../../src/internal/node-compat.js";
 import "@tensorflow/tfjs-backend-cpu";
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
@@ -68,6 +69,7 @@ const nativeBackend = () =>
 
 async function useTensorflow(): Promise<void> {
   // registers 'tensorflow' with the shared tfjs-core; never tfjs-node-gpu here
+  restoreIsNullOrUndefined(); // tfjs-node 4.22 on Node 23+
   createRequire(import.meta.url)("@tensorflow/tfjs-node");
   if (!(await tf.setBackend("tensorflow"))) throw new Error("tensorflow did not initialize");
   await tf.ready();

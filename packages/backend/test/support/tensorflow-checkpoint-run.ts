@@ -11,6 +11,7 @@
 //                                   take the same one step more from the training checkpoint
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { restoreIsNullOrUndefined } from "../../src/internal/node-compat.js";
 import "@tensorflow/tfjs-backend-cpu";
 import "@tensorflow/tfjs-backend-wasm";
 import * as tf from "@tensorflow/tfjs-core";
@@ -51,6 +52,7 @@ async function predict(model: tfl.Sequential): Promise<number[]> {
 async function use(backend: "tensorflow" | "wasm"): Promise<void> {
   if (backend === "tensorflow") {
     // registers 'tensorflow' with the shared tfjs-core; never tfjs-node-gpu here
+    restoreIsNullOrUndefined(); // tfjs-node 4.22 on Node 23+
     createRequire(import.meta.url)("@tensorflow/tfjs-node");
   } else {
     registerWasmGradients();

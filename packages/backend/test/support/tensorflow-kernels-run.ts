@@ -7,6 +7,7 @@
 // script once per oneDNN setting. Usage: node --conditions=@trainkit/source --import tsx
 // test/support/tensorflow-kernels-run.ts parity|missing-ops
 import { createRequire } from "node:module";
+import { restoreIsNullOrUndefined } from "../../src/internal/node-compat.js";
 import "@tensorflow/tfjs-backend-cpu";
 import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
@@ -685,6 +686,7 @@ async function parity(): Promise<KernelsReport> {
 
 /** A TensorFlow library without oneDNN's pooling ops: initBackend registers the rest. */
 async function missingOps(): Promise<KernelsReport> {
+  restoreIsNullOrUndefined(); // tfjs-node 4.22 on Node 23+
   createRequire(import.meta.url)("@tensorflow/tfjs-node");
   await tf.setBackend("tensorflow");
   instrumentBinding();

@@ -6,6 +6,7 @@
 // script once per oneDNN setting. Usage: node --conditions=@trainkit/source --import tsx
 // test/support/tensorflow-parity-run.ts [substring of case names to keep]
 import { createRequire } from "node:module";
+import { restoreIsNullOrUndefined } from "../../src/internal/node-compat.js";
 import "@tensorflow/tfjs-backend-cpu";
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
@@ -755,6 +756,7 @@ async function onBackend(
 
 async function main(): Promise<void> {
   // Registers the 'tensorflow' backend with the shared tfjs-core (never tfjs-node-gpu here).
+  restoreIsNullOrUndefined(); // tfjs-node 4.22 on Node 23+
   createRequire(import.meta.url)("@tensorflow/tfjs-node");
   const only = process.argv[2];
   await tf.setBackend("tensorflow");
