@@ -1,0 +1,29 @@
+/** Machine-readable reasons a sweep definition, report or result was refused. */
+export type SweepErrorCode =
+  | "INVALID_DEFINITION"
+  | "UNKNOWN_KEY"
+  | "MISSING_KEY"
+  | "INVALID_VALUE"
+  | "EMPTY_SPACE"
+  | "UNKNOWN_SPLITTER"
+  | "UNSUPPORTED_SPLITTER"
+  | "INVALID_SPLITTER_OPTIONS"
+  | "INVALID_REPORT"
+  | "UNKNOWN_TRIAL"
+  | "DUPLICATE_RESULT";
+
+/**
+ * Every refused sweep definition, report or result throws this; `code` says which rule was broken
+ * and `path` (when there is one) is the key path of the bad value, such as `space.lr.low`.
+ */
+export class SweepError extends Error {
+  override readonly name = "SweepError";
+  readonly code: SweepErrorCode;
+  readonly path: string | undefined;
+
+  constructor(code: SweepErrorCode, message: string, path?: string) {
+    super(message);
+    this.code = code;
+    this.path = path;
+  }
+}
