@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
@@ -99,7 +100,12 @@ describe("trainkit-backend setup tensorflow: each bad case ends in one line nami
       const run = spawnSync(
         process.execPath,
         ["--import", pretend, "--import", "tsx", cli, "setup", "tensorflow", ...args],
-        { cwd: packageRoot, encoding: "utf8" },
+        // Node takes a Windows temp dir from TEMP: without it, "undefined\\temp" under cwd
+        {
+          cwd: packageRoot,
+          encoding: "utf8",
+          env: { ...process.env, TEMP: tmpdir(), TMP: tmpdir() },
+        },
       );
       expect(run.status).toBe(2);
       expect(run.stderr.trim().split("\n")).toHaveLength(1);
