@@ -1,4 +1,6 @@
 import { defineConfig } from "tsup";
 import { packageTsupConfig } from "../../scripts/tsup-config.js";
 
-export default defineConfig(packageTsupConfig({ entry: ["src/index.ts"] }));
+export default defineConfig(
+  packageTsupConfig({ entry: ["src/index.ts", "src/bullmq.ts"], external: ["bullmq", "ioredis"] }),
+);

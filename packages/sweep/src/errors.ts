@@ -1,4 +1,7 @@
-/** Machine-readable reasons a sweep definition, report or result was refused. */
+/**
+ * Machine-readable reasons a sweep definition, report or result was refused; `REDIS_UNREACHABLE`
+ * and `REDIS_UNSUITABLE` come from the queue adapter (`@trainkit/sweep/bullmq`).
+ */
 export type SweepErrorCode =
   | "INVALID_DEFINITION"
   | "UNKNOWN_KEY"
@@ -10,10 +13,12 @@ export type SweepErrorCode =
   | "INVALID_SPLITTER_OPTIONS"
   | "INVALID_REPORT"
   | "UNKNOWN_TRIAL"
-  | "DUPLICATE_RESULT";
+  | "DUPLICATE_RESULT"
+  | "REDIS_UNREACHABLE"
+  | "REDIS_UNSUITABLE";
 
 /**
- * Every refused sweep definition, report or result throws this; `code` says which rule was broken
+ * Every refused sweep definition, report, result or Redis throws this; `code` says which rule was broken
  * and `path` (when there is one) is the key path of the bad value, such as `space.lr.low`.
  */
 export class SweepError extends Error {

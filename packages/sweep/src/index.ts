@@ -52,4 +52,5 @@ export {
   type TrialRow,
   type TrialStatus,
 } from "./summary.js";
+export { sweepId } from "./sweep-id.js";
 export { configAt, expandTrials, type Trial, trialAt, trialId, trialSeed } from "./trials.js";

@@ -8,7 +8,7 @@ export const MAX_SEED = 4294967295;
 export const STREAM = { config: 1, trialSeed: 2, trialId: 3, folds: 4 } as const;
 
 /** A 32-bit integer finaliser (xor-shift-multiply, three rounds): every input bit moves every output bit. */
-function mix32(x: number): number {
+export function mix32(x: number): number {
   let h = x >>> 0;
   h = Math.imul(h ^ (h >>> 16), 0x21f0aaad);
   h = Math.imul(h ^ (h >>> 15), 0x735a2d97);
