@@ -243,20 +243,18 @@ function tensorflowThreadsFor(requested: number | undefined): TensorflowThreadsS
   return threadsAtLoad;
 }
 
+/** What a rung that loaded says: the reason line and the choice's optional fields that apply. */
+type CandidateOutcome = { reason: string } & Pick<
+  BackendChoice,
+  "threads" | "adapter" | "tensorflowVersion" | "oneDnn" | "tensorflowThreads" | "tensorflowKernels"
+>;
+
 async function tryCandidate(
   info: CandidateInfo,
   load: Importer,
   options: InitBackendOptions,
   loadedTensorflow: { pkg?: string },
-): Promise<{
-  reason: string;
-  threads?: number;
-  adapter?: GpuAdapterSummary;
-  tensorflowVersion?: string;
-  oneDnn?: boolean;
-  tensorflowThreads?: number;
-  tensorflowKernels?: string[];
-}> {
+): Promise<CandidateOutcome> {
   const { backendName, packageName } = info;
 
   if (backendName === "webgpu") {
@@ -412,15 +410,8 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   for (const candidate of ladderFor(request, order)) {
     const info = CANDIDATES[candidate];
     try {
-      const {
-        reason,
-        threads,
-        adapter,
-        tensorflowVersion,
-        oneDnn,
-        tensorflowThreads,
-        tensorflowKernels,
-      } = await tryCandidate(info, load, options, loadedTensorflow);
+      // tryCandidate sets only the fields that apply, so they spread as they are
+      const { reason, ...details } = await tryCandidate(info, load, options, loadedTensorflow);
       tried.push({ name: candidate, ok: true, reason });
       return {
         name: info.backendName,
@@ -431,12 +422,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
             ? loadedTensorflow.pkg
             : info.packageName,
         tried,
-        ...(threads !== undefined ? { threads } : {}),
-        ...(adapter !== undefined ? { adapter } : {}),
-        ...(tensorflowVersion !== undefined ? { tensorflowVersion } : {}),
-        ...(oneDnn !== undefined ? { oneDnn } : {}),
-        ...(tensorflowThreads !== undefined ? { tensorflowThreads } : {}),
-        ...(tensorflowKernels !== undefined ? { tensorflowKernels } : {}),
+        ...details,
       };
     } catch (error) {
       const failure =
