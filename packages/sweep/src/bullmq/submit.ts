@@ -93,14 +93,12 @@ export async function submitSweep(
       const ids = indices.map((i) => trialJobId(id, trialId(sweep.seed, i)));
       const found = await existingIds(client, queue, ids);
       const jobs = indices
-        .filter((_, k) => !found.has(ids[k] as string))
-        .map((trialIndex) => ({
+        .map((trialIndex, k) => ({ trialIndex, jobId: ids[k] as string }))
+        .filter(({ jobId }) => !found.has(jobId))
+        .map(({ trialIndex, jobId }) => ({
           name: TRIAL_JOB_NAME,
           data: { sweepId: id, trialIndex },
-          opts: {
-            jobId: trialJobId(id, trialId(sweep.seed, trialIndex)),
-            attempts: sweep.retries.attempts,
-          },
+          opts: { jobId, attempts: sweep.retries.attempts },
         }));
       if (jobs.length > 0) await queue.addBulk(jobs);
       added += jobs.length;
