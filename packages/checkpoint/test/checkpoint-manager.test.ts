@@ -51,6 +51,32 @@ describe("CheckpointManager", () => {
     expect((await mgr.list()).map((e) => e.metrics.loss)).toEqual([3, 6, 10, 11]);
   });
 
+  it("beforeSave runs before each save; when it throws nothing is written", async () => {
+    const dir = freshDir();
+    const seen: { step: number; epoch: number }[] = [];
+    let owner = true;
+    const mgr = new CheckpointManager({
+      dir,
+      beforeSave: async (at) => {
+        seen.push(at);
+        if (!owner) throw new Error("lost the trial");
+      },
+    });
+    const m = model();
+    await mgr.save({ model: m, step: 1, epoch: 0 });
+    owner = false;
+    await expect(mgr.save({ model: m, step: 2, epoch: 1 })).rejects.toThrow("lost the trial");
+    expect(seen).toEqual([
+      { step: 1, epoch: 0 },
+      { step: 2, epoch: 1 },
+    ]);
+    expect(await readdir(dir)).toEqual(["ckpt-0000000001.safetensors", "last"]);
+    expect((await mgr.latest())?.step).toBe(1);
+    expect(() => new CheckpointManager({ dir, beforeSave: 5 as never })).toThrow(
+      "beforeSave is number; give a function",
+    );
+  });
+
   it("mode max keeps the highest metric; keepBest 2 keeps two", async () => {
     const dir = freshDir();
     const mgr = new CheckpointManager({

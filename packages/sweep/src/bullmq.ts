@@ -7,6 +7,18 @@ export {
   REDIS_CHECK_TIMEOUT_MS,
   type SweepRedisConnection,
 } from "./bullmq/connection.js";
+export type { AttemptRecord, StoredResult } from "./bullmq/context.js";
+export {
+  type CollectedSweep,
+  cancelSweep,
+  collectSweep,
+  type SweepQueryOptions,
+  type SweepStatus,
+  sweepStatus,
+  sweepToJson,
+  type WaitForSweepOptions,
+  waitForSweep,
+} from "./bullmq/status.js";
 export {
   DEFAULT_SWEEP_QUEUE,
   type SubmitSweepOptions,
@@ -16,3 +28,11 @@ export {
   type TrialJobData,
   trialJobId,
 } from "./bullmq/submit.js";
+export {
+  type SweepWorker,
+  type SweepWorkerEvent,
+  type SweepWorkerOptions,
+  startSweepWorker,
+  stopOnSignals,
+  type TrainableSource,
+} from "./bullmq/worker.js";

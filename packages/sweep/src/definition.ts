@@ -34,6 +34,12 @@ export interface SweepDefinition {
   scheduler?: AshaScheduler;
   /** Attempts per trial before it counts as failed (the first run included); default 3. */
   retries?: { attempts: number };
+  /**
+   * What trains each trial, for workers that serve more than one kind: a name the worker knows
+   * (such as `plate-bp` for the `trainkit` CLI) or a module path. Workers given one trainable
+   * ignore it.
+   */
+  trainable?: string;
 }
 
 /** A validated sweep with every default filled in and its size worked out. */
@@ -48,6 +54,7 @@ export interface Sweep {
   budget: { epochs: number };
   scheduler: AshaScheduler | undefined;
   retries: { attempts: number };
+  trainable: string | undefined;
   /** Grid points (product of the grid parameters' sizes). */
   gridSize: number;
   /** Number of folds the splitter gives (1 without folds). */
@@ -88,6 +95,7 @@ const KEYS = [
   "budget",
   "scheduler",
   "retries",
+  "trainable",
 ];
 
 export const asha = (options: { gracePeriod: number; reductionFactor: number }): AshaScheduler => ({
@@ -122,6 +130,13 @@ function validateScheduler(value: unknown, epochs: number): AshaScheduler | unde
   return { type: "asha", gracePeriod, reductionFactor };
 }
 
+function checkTrainable(value: unknown): string {
+  if (typeof value !== "string" || value.trim() === "" || value.length > 1000) {
+    throw invalid("trainable", "a non-empty string (a trainable's name or module path)", value);
+  }
+  return value;
+}
+
 function validateCounts(d: Record<string, unknown>) {
   const budget = requireObject("budget", d.budget);
   checkKeys("budget", budget, ["epochs"], ["epochs"]);
@@ -145,6 +160,7 @@ export function validateSweep(input: unknown): Sweep {
   checkKeys("", d, KEYS, ["seed", "space", "metric", "budget"]);
   const seed = checkInteger("seed", d.seed, 0, MAX_SEED);
   const name = d.name === undefined ? undefined : checkName("name", d.name);
+  const trainable = d.trainable === undefined ? undefined : checkTrainable(d.trainable);
   const space = validateSpace("space", d.space);
   const counts = validateCounts(d);
   const metric = validateMetric(d.metric);
@@ -169,6 +185,7 @@ export function validateSweep(input: unknown): Sweep {
     folds: folds?.spec,
     metric,
     scheduler,
+    trainable,
     gridSize: grid,
     foldCount,
     configCount,

@@ -1,6 +1,7 @@
 /**
- * Machine-readable reasons a sweep definition, report or result was refused; `REDIS_UNREACHABLE`
- * and `REDIS_UNSUITABLE` come from the queue adapter (`@trainkit/sweep/bullmq`).
+ * Machine-readable reasons a sweep definition, report or result was refused; `REDIS_UNREACHABLE`,
+ * `REDIS_UNSUITABLE`, `UNKNOWN_SWEEP`, `FENCED` (a worker that lost its trial to another one) and
+ * `INVALID_TRAINABLE` come from the queue adapter (`@trainkit/sweep/bullmq`).
  */
 export type SweepErrorCode =
   | "INVALID_DEFINITION"
@@ -15,7 +16,10 @@ export type SweepErrorCode =
   | "UNKNOWN_TRIAL"
   | "DUPLICATE_RESULT"
   | "REDIS_UNREACHABLE"
-  | "REDIS_UNSUITABLE";
+  | "REDIS_UNSUITABLE"
+  | "UNKNOWN_SWEEP"
+  | "FENCED"
+  | "INVALID_TRAINABLE";
 
 /**
  * Every refused sweep definition, report, result or Redis throws this; `code` says which rule was broken

@@ -53,4 +53,14 @@ export {
   type TrialStatus,
 } from "./summary.js";
 export { sweepId } from "./sweep-id.js";
+export {
+  defineTrainable,
+  type RestoredCheckpoint,
+  type Trainable,
+  type TrainableData,
+  type TrialCheckpoints,
+  type TrialContext,
+  type TrialMetrics,
+  type TrialRun,
+} from "./trainable.js";
 export { configAt, expandTrials, type Trial, trialAt, trialId, trialSeed } from "./trials.js";

@@ -16,7 +16,10 @@ export interface TrialResult {
   epochs: number;
   /** The sweep metric after each epoch the trial reported, in order. */
   values: number[];
-  /** Attempts started (1 when it ran once). */
+  /**
+   * Times a worker started it (1 when it ran once; a preempted or crashed start counts too; 0 for
+   * a failed trial that never started, such as one cancelled while it waited).
+   */
   attempts: number;
   /** Attempts that went on from a checkpoint instead of epoch 0. */
   resumes: number;
@@ -99,8 +102,9 @@ function checkResult(r: TrialResult, i: number, sweep: Sweep): void {
     throw invalid(`${at}.status`, '"completed", "stopped" or "failed"', r.status);
   }
   checkInteger(`${at}.epochs`, r.epochs, 0, sweep.budget.epochs);
-  checkInteger(`${at}.attempts`, r.attempts, 1);
-  checkInteger(`${at}.resumes`, r.resumes, 0, r.attempts - 1);
+  // 0 attempts: a failed trial that never started (cancelled while it waited).
+  checkInteger(`${at}.attempts`, r.attempts, r.status === "failed" ? 0 : 1);
+  checkInteger(`${at}.resumes`, r.resumes, 0, Math.max(0, r.attempts - 1));
   if (!Array.isArray(r.values) || r.values.some((v) => typeof v !== "number")) {
     throw invalid(`${at}.values`, "an array of numbers", r.values);
   }

@@ -26,10 +26,24 @@ describe("sweepId", () => {
       { ...base, samples: 3 },
       { ...base, folds: { splitter: "kFold", nSplits: 4 } },
       { ...base, scheduler: { type: "asha", gracePeriod: 2, reductionFactor: 3 } },
+      { ...base, trainable: "plate-bp" },
     ];
     const ids = new Set([sweepId(base), ...variants.map(sweepId)]);
     expect(ids.size).toBe(variants.length + 1);
     expect(sweepId({ ...base, retries: { attempts: 3 } })).toBe(sweepId(base));
+  });
+
+  it("refuses a trainable that is not a non-empty string", () => {
+    expectSweepError(
+      () => sweepId({ ...baseDefinition(), trainable: "" }),
+      "INVALID_VALUE",
+      "trainable must be a non-empty string",
+    );
+    expectSweepError(
+      () => sweepId({ ...baseDefinition(), trainable: 3 }),
+      "INVALID_VALUE",
+      "trainable",
+    );
   });
 
   it("validates first and names the bad key", () => {

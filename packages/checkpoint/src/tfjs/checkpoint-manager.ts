@@ -35,6 +35,12 @@ export interface CheckpointManagerOptions {
   prefix?: string;
   /** fsync files and directory (default true) */
   durable?: boolean;
+  /**
+   * Called before every save, before anything is written; when it throws (or rejects), the save
+   * fails with that error and the directory is left as it was. A fencing hook: a worker that may
+   * have lost its job to another one (a sweep's trial) checks here that it still owns it.
+   */
+  beforeSave?: (at: { step: number; epoch: number }) => void | Promise<void>;
 }
 
 export interface CheckpointEntry {
@@ -66,6 +72,7 @@ export class CheckpointManager {
   readonly saveEveryEpochs: number | undefined;
   readonly prefix: string;
   readonly durable: boolean;
+  private readonly beforeSave: CheckpointManagerOptions["beforeSave"];
   private readonly pattern: RegExp;
 
   constructor(options: CheckpointManagerOptions) {
@@ -117,6 +124,13 @@ export class CheckpointManager {
       );
     }
     this.durable = options.durable ?? true;
+    if (options.beforeSave !== undefined && typeof options.beforeSave !== "function") {
+      throw new CheckpointError(
+        "INVALID_ARGUMENT",
+        `beforeSave is ${typeof options.beforeSave}; give a function (or leave it out).`,
+      );
+    }
+    this.beforeSave = options.beforeSave;
     this.pattern = new RegExp(`^${this.prefix}-(\\d+)\\.safetensors$`);
   }
 
@@ -151,6 +165,7 @@ export class CheckpointManager {
 
   /** Saves a checkpoint (atomically), updates the `last` pointer, then applies retention. */
   async save(args: SaveCheckpointArgs): Promise<SavedCheckpoint & { removed: string[] }> {
+    await this.beforeSave?.({ step: args.step, epoch: args.epoch });
     await mkdir(this.dir, { recursive: true });
     const file = this.fileName(args.step);
     const saved = await saveCheckpoint(join(this.dir, file), {

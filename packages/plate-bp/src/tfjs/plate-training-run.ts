@@ -184,7 +184,7 @@ export class PlateTrainingRun {
     const saved = await this.maybeSave({ epoch: epoch + 1, batch: 0 }, true, metrics);
     if (saved !== undefined) log.checkpoint = saved;
     this.history.push(log);
-    this.options.onEpochEnd?.(log);
+    await this.options.onEpochEnd?.(log);
   }
 
   /** Saves when the manager's policy says so after this update; returns the path. */

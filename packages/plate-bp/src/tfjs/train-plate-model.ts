@@ -50,7 +50,11 @@ export interface TrainPlateModelOptions {
   signal?: AbortSignal;
   /** After every update, with its batch loss (read from the device at each update). */
   onUpdate?: (log: UpdateLog) => void;
-  onEpochEnd?: (log: EpochLog) => void;
+  /**
+   * After every epoch (after its checkpoint, when one is due). A returned promise is awaited
+   * before the next epoch starts, so it may report to a service and abort `signal` on its answer.
+   */
+  onEpochEnd?: (log: EpochLog) => void | Promise<void>;
 }
 
 export interface PlateCheckpointOptions {

@@ -76,6 +76,19 @@ export function openQueueClient(connection: SweepRedisConnection): Redis {
   return client;
 }
 
+/**
+ * A client for a worker: reconnects for ever and keeps commands waiting through an outage
+ * (`maxRetriesPerRequest: null`, which BullMQ requires of workers), so a restarted Redis is
+ * picked up where it left off.
+ */
+export function openWorkerClient(connection: SweepRedisConnection): Redis {
+  const { url, options } = splitConnection(connection);
+  const workerOptions: RedisOptions = { ...options, maxRetriesPerRequest: null };
+  const client = url === undefined ? new Redis(workerOptions) : new Redis(url, workerOptions);
+  client.on("error", () => {});
+  return client;
+}
+
 /** Closes a client whatever state it is in (quit when connected, disconnect otherwise). */
 export async function closeClient(client: Redis): Promise<void> {
   if (client.status === "ready") {

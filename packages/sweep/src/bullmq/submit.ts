@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { validateSweep } from "../definition.js";
@@ -6,6 +7,7 @@ import { sweepId } from "../sweep-id.js";
 import { trialId } from "../trials.js";
 import { type CheckRedisOptions, checkRedisForSweeps } from "./check.js";
 import { closeClient, openQueueClient, type SweepRedisConnection } from "./connection.js";
+import { definitionOf, type SweepMeta, sweepKeys } from "./store.js";
 
 /** The queue sweeps go to unless `queueName` says otherwise. */
 export const DEFAULT_SWEEP_QUEUE = "trainkit-sweeps";
@@ -26,6 +28,12 @@ export interface SubmitSweepOptions extends CheckRedisOptions {
   connection: SweepRedisConnection;
   /** BullMQ queue name, without `:`; default {@link DEFAULT_SWEEP_QUEUE}. */
   queueName?: string;
+  /**
+   * The directory every worker keeps the trials' checkpoints in (one machine: a local directory;
+   * several: a network file system mounted at the same path). Stored with the sweep; a worker's
+   * own `checkpointDir` overrides it.
+   */
+  checkpointDir?: string;
 }
 
 export interface SubmitSweepResult {
@@ -44,7 +52,7 @@ export function trialJobId(sweepIdValue: string, trialIdValue: string): string {
   return `${sweepIdValue}-${trialIdValue}`;
 }
 
-function checkQueueName(name: unknown): string {
+export function checkQueueName(name: unknown): string {
   if (typeof name !== "string" || !/^[A-Za-z0-9_.-]{1,100}$/.test(name)) {
     throw new SweepError(
       "INVALID_VALUE",
@@ -83,10 +91,29 @@ export async function submitSweep(
   const queueName = checkQueueName(options.queueName ?? DEFAULT_SWEEP_QUEUE);
   const id = sweepId(sweep);
   await checkRedisForSweeps(options.connection, options);
+  if (
+    options.checkpointDir !== undefined &&
+    (typeof options.checkpointDir !== "string" || options.checkpointDir === "")
+  ) {
+    throw new SweepError(
+      "INVALID_VALUE",
+      "checkpointDir must be a non-empty path.",
+      "checkpointDir",
+    );
+  }
   const client = openQueueClient(options.connection);
   const queue = new Queue<TrialJobData>(queueName, { connection: client });
   let added = 0;
   try {
+    const meta: SweepMeta = {
+      definition: definitionOf(sweep),
+      ...(options.checkpointDir !== undefined
+        ? { checkpointDir: resolve(options.checkpointDir) }
+        : {}),
+      submittedAt: Date.now(),
+    };
+    // The first submit's meta stays (the same id means the same definition).
+    await client.set(sweepKeys(queueName, id).meta, JSON.stringify(meta), "NX");
     for (let start = 0; start < sweep.trialCount; start += CHUNK) {
       const indices: number[] = [];
       for (let i = start; i < Math.min(start + CHUNK, sweep.trialCount); i++) indices.push(i);

@@ -1,0 +1,358 @@
+import { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import type { Sweep } from "../definition.js";
+import { SweepError } from "../errors.js";
+import { type SweepSummary, summarizeTrials, type TrialResult } from "../summary.js";
+import { expandTrials } from "../trials.js";
+import {
+  closeClient,
+  describeConnection,
+  openCheckClient,
+  openQueueClient,
+  REDIS_CHECK_TIMEOUT_MS,
+  type SweepRedisConnection,
+} from "./connection.js";
+import type { AttemptRecord, StoredResult } from "./context.js";
+import { readMeta, type SweepKeys, type SweepMeta, sweepKeys } from "./store.js";
+import { checkQueueName, DEFAULT_SWEEP_QUEUE, type TrialJobData, trialJobId } from "./submit.js";
+
+export interface SweepQueryOptions {
+  connection: SweepRedisConnection;
+  queueName?: string;
+  /** How long to wait for Redis to connect and answer (default 3000 ms). */
+  timeoutMs?: number;
+}
+
+export interface SweepStatus {
+  sweepId: string;
+  sweep: Sweep;
+  trials: number;
+  /** In the queue, not started or put back (after a preemption or a dead worker). */
+  waiting: number;
+  running: number;
+  completed: number;
+  stopped: number;
+  failed: number;
+  /** Every trial has its result. */
+  done: boolean;
+  /** The best value of the metric any finished trial reported so far. */
+  best: { trialId: string; value: number } | null;
+}
+
+/** Everything the report shows about a sweep. */
+export interface CollectedSweep {
+  sweepId: string;
+  sweep: Sweep;
+  meta: SweepMeta;
+  /** Per trial and per config, over the trials that have a result. */
+  summary: SweepSummary;
+  results: Record<string, StoredResult>;
+  /** Every trial's reported metric by epoch (also of trials still running). */
+  curves: Record<string, { epoch: number; value: number }[]>;
+  /** ASHA's decisions in the order they were taken. */
+  asha: {
+    trialId: string;
+    epoch: number;
+    rung: number;
+    value: number;
+    cutoff: number | null;
+    decision: "continue" | "stop";
+    at: number;
+  }[];
+  /** Every start of every trial, oldest first; `crashed`: its worker died during it. */
+  attempts: (Omit<AttemptRecord, "outcome"> & {
+    outcome: NonNullable<AttemptRecord["outcome"]> | "crashed" | "running";
+  })[];
+}
+
+/** Runs `fn` with a fail-fast client and a BullMQ queue on it; REDIS_UNREACHABLE when it cannot. */
+async function withSweep<T>(
+  sweepIdValue: string,
+  options: SweepQueryOptions,
+  fn: (x: {
+    client: Redis;
+    queue: Queue<TrialJobData>;
+    sweep: Sweep;
+    meta: SweepMeta;
+    keys: SweepKeys;
+    queueName: string;
+  }) => Promise<T>,
+): Promise<T> {
+  const queueName = checkQueueName(options.queueName ?? DEFAULT_SWEEP_QUEUE);
+  const timeoutMs = options.timeoutMs ?? REDIS_CHECK_TIMEOUT_MS;
+  const probe = openCheckClient(options.connection, timeoutMs);
+  try {
+    await probe.connect();
+    await probe.ping();
+  } catch (e) {
+    throw new SweepError(
+      "REDIS_UNREACHABLE",
+      `cannot reach Redis at ${describeConnection(options.connection)} within ${timeoutMs} ms (${(e as Error).message}).`,
+    );
+  } finally {
+    await closeClient(probe);
+  }
+  const client = openQueueClient(options.connection);
+  const queue = new Queue<TrialJobData>(queueName, { connection: client });
+  try {
+    const { meta, sweep } = await readMeta(client, queueName, sweepIdValue);
+    return await fn({
+      client,
+      queue,
+      sweep,
+      meta,
+      keys: sweepKeys(queueName, sweepIdValue),
+      queueName,
+    });
+  } finally {
+    await queue.close();
+    await closeClient(client);
+  }
+}
+
+async function readResults(client: Redis, keys: SweepKeys): Promise<Record<string, StoredResult>> {
+  const raw = await client.hgetall(keys.results);
+  const out: Record<string, StoredResult> = {};
+  for (const [id, text] of Object.entries(raw)) out[id] = JSON.parse(text) as StoredResult;
+  return out;
+}
+
+/** Jobs of this sweep in a BullMQ state, by trial id. */
+async function jobsIn(
+  queue: Queue<TrialJobData>,
+  sweepIdValue: string,
+  state: "active" | "failed",
+): Promise<Map<number, string>> {
+  const jobs = state === "active" ? await queue.getActive() : await queue.getFailed();
+  const out = new Map<number, string>();
+  for (const job of jobs) {
+    if (job?.data?.sweepId === sweepIdValue) out.set(job.data.trialIndex, job.failedReason ?? "");
+  }
+  return out;
+}
+
+function better(sweep: Sweep, a: number, b: number): boolean {
+  return sweep.metric.mode === "max" ? a > b : a < b;
+}
+
+/** Results plus trials whose job failed without one (out of stalls): failed, with the reason. */
+async function finalResults(
+  client: Redis,
+  keys: SweepKeys,
+  queue: Queue<TrialJobData>,
+  sweepIdValue: string,
+  sweep: Sweep,
+): Promise<Record<string, StoredResult>> {
+  const results = await readResults(client, keys);
+  const failed = await jobsIn(queue, sweepIdValue, "failed");
+  const all = { ...results };
+  const trials = expandTrials(sweep);
+  for (const [index, reason] of failed) {
+    const trial = trials[index];
+    if (trial === undefined || all[trial.id] !== undefined) continue;
+    all[trial.id] = {
+      id: trial.id,
+      status: "failed",
+      epochs: 0,
+      values: [],
+      attempts: Number((await client.get(keys.fence(trial.id))) ?? 0),
+      resumes: 0,
+      error: reason || "the job failed without a result",
+      finishedAt: 0,
+    };
+  }
+  return all;
+}
+
+/** Counts of a sweep's trials by state, and the best value so far. UNKNOWN_SWEEP if not submitted. */
+export async function sweepStatus(
+  sweepIdValue: string,
+  options: SweepQueryOptions,
+): Promise<SweepStatus> {
+  return withSweep(sweepIdValue, options, async ({ client, queue, sweep, keys }) => {
+    const results = await finalResults(client, keys, queue, sweepIdValue, sweep);
+    const running = (await jobsIn(queue, sweepIdValue, "active")).size;
+    const counts = { completed: 0, stopped: 0, failed: 0 };
+    let best: SweepStatus["best"] = null;
+    for (const r of Object.values(results)) {
+      counts[r.status]++;
+      for (const v of r.values) {
+        if (Number.isNaN(v)) continue;
+        if (best === null || better(sweep, v, best.value)) best = { trialId: r.id, value: v };
+      }
+    }
+    const finished = counts.completed + counts.stopped + counts.failed;
+    return {
+      sweepId: sweepIdValue,
+      sweep,
+      trials: sweep.trialCount,
+      waiting: Math.max(0, sweep.trialCount - finished - running),
+      running,
+      ...counts,
+      done: finished >= sweep.trialCount,
+      best,
+    };
+  });
+}
+
+/** Everything recorded about a sweep: results, summary, curves, ASHA's decisions, attempts. */
+export async function collectSweep(
+  sweepIdValue: string,
+  options: SweepQueryOptions,
+): Promise<CollectedSweep> {
+  return withSweep(sweepIdValue, options, async ({ client, queue, sweep, meta, keys }) => {
+    const results = await finalResults(client, keys, queue, sweepIdValue, sweep);
+    const trials = expandTrials(sweep);
+    const pipeline = client.pipeline();
+    for (const t of trials) {
+      pipeline.hgetall(keys.curve(t.id));
+      pipeline.hgetall(keys.attempts(t.id));
+    }
+    const answers = (await pipeline.exec()) ?? [];
+    const curves: CollectedSweep["curves"] = {};
+    const attempts: CollectedSweep["attempts"] = [];
+    trials.forEach((t, i) => {
+      const curve = (answers[2 * i]?.[1] ?? {}) as Record<string, string>;
+      const points = Object.entries(curve)
+        .map(([e, v]) => ({ epoch: Number(e), value: Number(v) }))
+        .sort((a, b) => a.epoch - b.epoch);
+      if (points.length > 0) curves[t.id] = points;
+      const records = Object.values((answers[2 * i + 1]?.[1] ?? {}) as Record<string, string>)
+        .map((r) => JSON.parse(r) as AttemptRecord)
+        .sort((a, b) => a.fence - b.fence);
+      records.forEach((r, k) => {
+        const later = k < records.length - 1 || results[t.id] !== undefined;
+        attempts.push({ ...r, outcome: r.outcome ?? (later ? "crashed" : "running") });
+      });
+    });
+    attempts.sort((a, b) => a.startedAt - b.startedAt);
+    const asha = (await client.lrange(keys.ashaLog, 0, -1)).map(
+      (e) => JSON.parse(e) as CollectedSweep["asha"][number],
+    );
+    const summary = summarizeTrials(sweep, Object.values(results) as TrialResult[]);
+    return { sweepId: sweepIdValue, sweep, meta, summary, results, curves, asha, attempts };
+  });
+}
+
+/**
+ * Cancels a sweep: trials still in the queue are removed and recorded as failed (`cancelled`);
+ * running trials are told `stop` at their next report and end the same way.
+ */
+export async function cancelSweep(
+  sweepIdValue: string,
+  options: SweepQueryOptions,
+): Promise<{ removed: number; running: number }> {
+  return withSweep(sweepIdValue, options, async ({ client, queue, sweep, keys }) => {
+    await client.set(keys.cancel, "1");
+    let removed = 0;
+    let running = 0;
+    for (const t of expandTrials(sweep)) {
+      const jobId = trialJobId(sweepIdValue, t.id);
+      const state = await queue.getJobState(jobId);
+      if (state === "active") {
+        running++;
+        continue;
+      }
+      if (state === "completed" || state === "failed" || state === "unknown") continue;
+      if ((await queue.remove(jobId)) === 1) {
+        removed++;
+        const result: StoredResult = {
+          id: t.id,
+          status: "failed",
+          epochs: 0,
+          values: [],
+          attempts: 0,
+          resumes: 0,
+          error: "cancelled",
+          finishedAt: Date.now(),
+        };
+        await client.hsetnx(keys.results, t.id, JSON.stringify(result));
+      }
+    }
+    return { removed, running };
+  });
+}
+
+export interface WaitForSweepOptions extends SweepQueryOptions {
+  /** How often to look (default 1000 ms). */
+  pollMs?: number;
+  /** Called when the counts change. */
+  onProgress?: (status: SweepStatus) => void;
+  /** Stops waiting (the promise rejects with the signal's reason). */
+  signal?: AbortSignal;
+  /** How long Redis may stay unreachable before giving up (default 120000 ms; it may restart). */
+  outageMs?: number;
+}
+
+/** Waits until every trial of the sweep has its result; survives a Redis restart. */
+export async function waitForSweep(
+  sweepIdValue: string,
+  options: WaitForSweepOptions,
+): Promise<SweepStatus> {
+  const pollMs = options.pollMs ?? 1000;
+  const outageMs = options.outageMs ?? 120_000;
+  let last = "";
+  let unreachableSince: number | null = null;
+  for (;;) {
+    options.signal?.throwIfAborted();
+    let status: SweepStatus | null = null;
+    try {
+      status = await sweepStatus(sweepIdValue, options);
+      unreachableSince = null;
+    } catch (e) {
+      if ((e as SweepError).code !== "REDIS_UNREACHABLE") throw e;
+      unreachableSince ??= Date.now();
+      if (Date.now() - unreachableSince > outageMs) throw e;
+    }
+    if (status !== null) {
+      const key = JSON.stringify([
+        status.waiting,
+        status.running,
+        status.completed,
+        status.stopped,
+        status.failed,
+        status.best,
+      ]);
+      if (key !== last) {
+        last = key;
+        options.onProgress?.(status);
+      }
+      if (status.done) return status;
+    }
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}
+
+/** The `--json` shape: one object with the sweep id, a row per finished trial and per config. */
+export function sweepToJson(collected: CollectedSweep): {
+  sweep: string;
+  trials: {
+    id: string;
+    config: Record<string, string | number | boolean>;
+    fold: number;
+    seed: number;
+    status: string;
+    epochs: number;
+    metric: number | null;
+    attempts: number;
+    resumes: number;
+  }[];
+  configs: SweepSummary["configs"];
+} {
+  return {
+    sweep: collected.sweepId,
+    trials: collected.summary.trials.map((r) => ({
+      id: r.id,
+      config: r.config,
+      fold: r.fold,
+      seed: r.seed,
+      status: r.status,
+      epochs: r.epochs,
+      metric: r.metric,
+      attempts: r.attempts,
+      resumes: r.resumes,
+      ...(r.error !== undefined ? { error: r.error } : {}),
+    })),
+    configs: collected.summary.configs,
+  };
+}
