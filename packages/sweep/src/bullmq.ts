@@ -9,6 +9,12 @@ export {
 } from "./bullmq/connection.js";
 export type { AttemptRecord, StoredResult } from "./bullmq/context.js";
 export {
+  findRedisServer,
+  type OwnedRedisServer,
+  type StartRedisServerOptions,
+  startRedisServer,
+} from "./bullmq/redis-server.js";
+export {
   type CollectedSweep,
   cancelSweep,
   collectSweep,

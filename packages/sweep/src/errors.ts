@@ -1,7 +1,7 @@
 /**
  * Machine-readable reasons a sweep definition, report or result was refused; `REDIS_UNREACHABLE`,
- * `REDIS_UNSUITABLE`, `UNKNOWN_SWEEP`, `FENCED` (a worker that lost its trial to another one) and
- * `INVALID_TRAINABLE` come from the queue adapter (`@trainkit/sweep/bullmq`).
+ * `REDIS_UNSUITABLE`, `UNKNOWN_SWEEP`, `FENCED` (a worker that lost its trial to another one),
+ * `INVALID_TRAINABLE` and `NO_REDIS_SERVER` come from the queue adapter (`@trainkit/sweep/bullmq`).
  */
 export type SweepErrorCode =
   | "INVALID_DEFINITION"
@@ -19,7 +19,8 @@ export type SweepErrorCode =
   | "REDIS_UNSUITABLE"
   | "UNKNOWN_SWEEP"
   | "FENCED"
-  | "INVALID_TRAINABLE";
+  | "INVALID_TRAINABLE"
+  | "NO_REDIS_SERVER";
 
 /**
  * Every refused sweep definition, report, result or Redis throws this; `code` says which rule was broken

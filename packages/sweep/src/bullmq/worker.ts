@@ -224,8 +224,10 @@ export async function startSweepWorker(options: SweepWorkerOptions): Promise<Swe
     throw new WaitingError();
   };
 
+  // BullMQ leaves a connection it was given open: closed below with the worker.
+  const connection = openWorkerClient(options.connection);
   const worker = new Worker<TrialJobData>(queueName, processor, {
-    connection: openWorkerClient(options.connection),
+    connection,
     concurrency,
     lockDuration,
     stalledInterval,
@@ -244,6 +246,7 @@ export async function startSweepWorker(options: SweepWorkerOptions): Promise<Swe
   const close = () => {
     closing ??= (async () => {
       await worker.close();
+      await closeClient(connection);
       await closeClient(store);
     })();
     return closing;

@@ -1,0 +1,185 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
+import { Redis } from "ioredis";
+import { SweepError } from "../errors.js";
+
+/**
+ * The `redis-server` binary: `TRAINKIT_REDIS_SERVER` when set, else the first on PATH, else
+ * `/usr/bin/redis-server`; undefined when there is none.
+ */
+export function findRedisServer(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const candidates = env.TRAINKIT_REDIS_SERVER
+    ? [env.TRAINKIT_REDIS_SERVER]
+    : [
+        ...(env.PATH ?? "")
+          .split(delimiter)
+          .filter((d) => d !== "")
+          .map((d) => join(d, "redis-server")),
+        "/usr/bin/redis-server",
+      ];
+  for (const candidate of candidates) {
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/** A redis-server this process started and owns. */
+export interface OwnedRedisServer {
+  /** The unix socket it listens on (no TCP port), the same across restarts: the connection. */
+  readonly socket: string;
+  /** Its directory: the socket, the append-only file, the log. */
+  readonly dir: string;
+  /** Its pid while it runs. */
+  readonly pid: number | undefined;
+  /** Sends a signal (SIGKILL: no shutdown at all) and waits for the exit. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Starts it again with the same settings and dir; resolves once it has loaded its AOF. */
+  restart(): Promise<void>;
+  /** SIGTERM (SIGKILL after 5 s), waits for the exit and removes the dir (unless given one). */
+  stop(): Promise<void>;
+}
+
+export interface StartRedisServerOptions {
+  /** Default {@link findRedisServer}. */
+  binary?: string;
+  /** Where to keep the socket and AOF (kept at stop); default a fresh temp dir (removed). */
+  dir?: string;
+  /** How long to wait for PING after the start (default 10000 ms). */
+  timeoutMs?: number;
+  /** Extra `redis-server` arguments after trainkit's, such as `["--maxmemory", "1gb"]`. */
+  args?: string[];
+}
+
+async function answersPing(socket: string): Promise<boolean> {
+  const client = new Redis({
+    path: socket,
+    lazyConnect: true,
+    retryStrategy: () => null,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 1000,
+  });
+  client.on("error", () => {});
+  try {
+    await client.connect();
+    return (await client.ping()) === "PONG";
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}
+
+function lastLogLine(dir: string): string {
+  try {
+    const lines = readFileSync(join(dir, "redis.log"), "utf8").trim().split("\n");
+    return (lines.at(-1) ?? "").replace(/^\d+:[A-Z] .*? [*#.-] /, "");
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * Starts a private `redis-server` as a sweep's Redis should run: on a unix socket in its own
+ * directory (no TCP port, socket mode 700), the append-only file on (Redis writes it before it
+ * answers, so killing the server loses no acknowledged write), no RDB snapshots, `noeviction`.
+ * Resolves once it answers PING; `NO_REDIS_SERVER` with the fix when there is no binary or it will
+ * not start.
+ */
+export async function startRedisServer(
+  options: StartRedisServerOptions = {},
+): Promise<OwnedRedisServer> {
+  const binary = options.binary ?? findRedisServer();
+  if (binary === undefined) {
+    throw new SweepError(
+      "NO_REDIS_SERVER",
+      "no redis-server on PATH or in /usr/bin: install it (apt-get install redis-server), set TRAINKIT_REDIS_SERVER to its path, or use a running Redis (--redis).",
+    );
+  }
+  const ownDir = options.dir === undefined;
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), "trainkit-redis-"));
+  const socket = join(dir, "redis.sock");
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const args = [
+    ...["--port", "0", "--unixsocket", socket, "--unixsocketperm", "700", "--dir", dir],
+    ...["--logfile", join(dir, "redis.log"), "--appendonly", "yes", "--save", ""],
+    ...["--maxmemory-policy", "noeviction"],
+    ...(options.args ?? []),
+  ];
+  let child: ChildProcess | undefined;
+  let exited: Promise<void> = Promise.resolve();
+  let stopped = false;
+  const alive = () => child !== undefined && child.exitCode === null && child.signalCode === null;
+
+  const launch = async () => {
+    let spawnError: Error | null = null;
+    const c = spawn(binary, args, { stdio: "ignore" });
+    child = c;
+    exited = new Promise<void>((resolve) => {
+      c.once("exit", () => resolve());
+      c.once("error", (e) => {
+        spawnError = e;
+        resolve();
+      });
+    });
+    const deadline = Date.now() + timeoutMs;
+    while (!(await answersPing(socket))) {
+      if (spawnError !== null || !alive() || Date.now() > deadline) {
+        const why =
+          spawnError !== null
+            ? (spawnError as Error).message
+            : alive()
+              ? `no answer on ${socket} within ${timeoutMs} ms`
+              : lastLogLine(dir) || `it exited with code ${c.exitCode}`;
+        if (alive()) c.kill("SIGKILL");
+        await exited;
+        throw new SweepError(
+          "NO_REDIS_SERVER",
+          `could not start ${binary} (${why}); fix it, or use a running Redis (--redis).`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  const kill = async (signal: NodeJS.Signals = "SIGTERM") => {
+    if (alive()) child?.kill(signal);
+    await exited;
+  };
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    if (alive()) {
+      const timer = setTimeout(() => child?.kill("SIGKILL"), 5000);
+      await kill("SIGTERM");
+      clearTimeout(timer);
+    }
+    if (ownDir) rmSync(dir, { recursive: true, force: true });
+  };
+
+  try {
+    await launch();
+  } catch (e) {
+    if (ownDir) rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+  return {
+    socket,
+    dir,
+    get pid() {
+      return alive() ? child?.pid : undefined;
+    },
+    kill,
+    restart: async () => {
+      if (stopped) throw new Error("restart() after stop()");
+      await kill("SIGKILL");
+      await launch();
+    },
+    stop,
+  };
+}
