@@ -54,7 +54,9 @@ const trainable = defineTrainable({
     const restored = await ctx.checkpoints.restore({ model, optimizer });
     for (let epoch = restored?.state.epoch ?? 0; epoch < trial.budget.epochs; epoch++) {
       if (ctx.signal.aborted) break; // preempted: the last epoch's checkpoint is saved
-      tf.tidy(() => optimizer.minimize(() => mse(xTrain, yTrain)));
+      tf.tidy(() => {
+        optimizer.minimize(() => mse(xTrain, yTrain));
+      });
       await ctx.checkpoints.save({ model, optimizer, step: epoch + 1, epoch: epoch + 1 });
       const valLoss = tf.tidy(() => mse(xTest, yTest).dataSync()[0] as number);
       if ((await ctx.report({ epoch: epoch + 1, val_loss: valLoss })) === "stop") break;

@@ -160,6 +160,27 @@ describe.skipIf(!REDIS)("sweep workers in this process, on a real redis-server",
     expect(events.filter((e) => e.type === "error" && e.trialId)).toHaveLength(2);
   });
 
+  it("a worker that cannot run a sweep puts the trial back untouched and closes with the reason", async () => {
+    const noData = defineTrainable({ run: async () => undefined });
+    const definition = { ...ashaSweep, seed: 3 };
+    const { sweepId } = await submitSweep(definition, {
+      connection: server.socket,
+      queueName: "d",
+    });
+    const w = await start("d", noData);
+    const error = await w.closed();
+    expect(error).toBeInstanceOf(SweepError);
+    expect((error as SweepError).code).toBe("INVALID_TRAINABLE");
+    expect(error?.message).toContain("has folds (kFold) but its trainable has no data()");
+    const status = await sweepStatus(sweepId, { connection: server.socket, queueName: "d" });
+    expect(status).toMatchObject({ waiting: 12, running: 0, failed: 0 });
+    // A worker with the right trainable then runs every trial, each on its first attempt.
+    await start("d");
+    await waitForSweep(sweepId, { connection: server.socket, queueName: "d", pollMs: 100 });
+    const collected = await collectSweep(sweepId, { connection: server.socket, queueName: "d" });
+    expect(collected.summary.trials.every((t) => t.attempts === 1)).toBe(true);
+  });
+
   it("status, report and cancel of an unknown sweep say so", async () => {
     const err = await sweepStatus("s0123", { connection: server.socket }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SweepError);

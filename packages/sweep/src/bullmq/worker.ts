@@ -70,6 +70,11 @@ export interface SweepWorker {
   preempt(reason?: string): Promise<void>;
   /** Stops taking trials and waits for the running ones to finish. */
   close(): Promise<void>;
+  /**
+   * Resolves once the worker has closed: by close() or preempt(), or by itself when it cannot run a
+   * sweep it was given (then with that error; the trial went back to the queue untouched).
+   */
+  closed(): Promise<Error | undefined>;
 }
 
 /** A sweep as this process runs it: read once per sweep id. */
@@ -139,6 +144,7 @@ export async function startSweepWorker(options: SweepWorkerOptions): Promise<Swe
   const plans = new Map<string, Promise<Plan>>();
   const active = new Map<string, TrialAttempt>();
   let preempting: string | null = null;
+  let fatal: Error | undefined;
 
   const planOf = (sweepIdValue: string): Promise<Plan> => {
     let plan = plans.get(sweepIdValue);
@@ -150,9 +156,36 @@ export async function startSweepWorker(options: SweepWorkerOptions): Promise<Swe
     return plan;
   };
 
+  // Called only once `worker` and `connection` below exist (by the processor or the caller).
+  let closing: Promise<void> | null = null;
+  let markClosed: (error: Error | undefined) => void = () => {};
+  const closed = new Promise<Error | undefined>((resolve) => {
+    markClosed = resolve;
+  });
+  const close = () => {
+    closing ??= (async () => {
+      await worker.close();
+      await closeClient(connection);
+      await closeClient(store);
+      markClosed(fatal);
+    })();
+    return closing;
+  };
+
   const processor = async (job: Job<TrialJobData>, token?: string): Promise<unknown> => {
     if (token === undefined) throw new Error("BullMQ gave no lock token");
-    const plan = await planOf(job.data.sweepId);
+    let plan: Plan;
+    try {
+      plan = await planOf(job.data.sweepId);
+    } catch (error) {
+      // This worker cannot run the sweep (no such trainable, no checkpoint directory...): the
+      // trial goes back untouched, without spending an attempt, and the worker stops.
+      await job.moveToWait(token);
+      fatal ??= error instanceof Error ? error : new Error(String(error));
+      emit({ type: "error", message: fatal.message });
+      void close();
+      throw new WaitingError();
+    }
     const trial = trialAt(plan.sweep, job.data.trialIndex);
     if ((await store.hexists(plan.keys.results, trial.id)) === 1) return { already: true };
     const fence = await store.incr(plan.keys.fence(trial.id));
@@ -242,18 +275,10 @@ export async function startSweepWorker(options: SweepWorkerOptions): Promise<Swe
   });
   await worker.waitUntilReady();
 
-  let closing: Promise<void> | null = null;
-  const close = () => {
-    closing ??= (async () => {
-      await worker.close();
-      await closeClient(connection);
-      await closeClient(store);
-    })();
-    return closing;
-  };
   return {
     id,
     running: () => [...active.keys()],
+    closed: () => closed,
     preempt: async (reason = "preempted") => {
       preempting = reason;
       for (const attempt of active.values()) attempt.abort("preempted", reason);
