@@ -133,9 +133,25 @@ describe("summarizeTrials", () => {
       "results[0].epochs must be an integer in [0, 4]",
     );
     expectSweepError(
-      () => summarizeTrials(sweep, [result(0, [1], { attempts: 1, resumes: 1 })]),
+      () => summarizeTrials(sweep, [result(0, [1], { attempts: 1, resumes: -1 })]),
       "INVALID_VALUE",
       "results[0].resumes",
     );
+    expectSweepError(
+      () => summarizeTrials(sweep, [result(0, [1], { attempts: 0 })]),
+      "INVALID_VALUE",
+      "results[0].attempts",
+    );
+    // A preempted trial resumes without spending an attempt; a cancelled one never started.
+    expect(
+      summarizeTrials(sweep, [result(0, [1], { attempts: 1, resumes: 2 })]).trials[0]?.resumes,
+    ).toBe(2);
+    const cancelled = result(0, [], {
+      status: "failed",
+      epochs: 0,
+      attempts: 0,
+      error: "cancelled",
+    });
+    expect(summarizeTrials(sweep, [cancelled]).trials[0]?.attempts).toBe(0);
   });
 });

@@ -17,11 +17,11 @@ export interface TrialResult {
   /** The sweep metric after each epoch the trial reported, in order. */
   values: number[];
   /**
-   * Times a worker started it (1 when it ran once; a preempted or crashed start counts too; 0 for
-   * a failed trial that never started, such as one cancelled while it waited).
+   * Attempts spent (1 when it ran once; a failure spends one, a preemption or a dead worker does
+   * not); 0 for a failed trial that never started, such as one cancelled while it waited.
    */
   attempts: number;
-  /** Attempts that went on from a checkpoint instead of epoch 0. */
+  /** Starts that went on from a checkpoint instead of epoch 0 (after a failure, preemption or crash). */
   resumes: number;
   /** The last error of a failed trial. */
   error?: string;
@@ -104,7 +104,7 @@ function checkResult(r: TrialResult, i: number, sweep: Sweep): void {
   checkInteger(`${at}.epochs`, r.epochs, 0, sweep.budget.epochs);
   // 0 attempts: a failed trial that never started (cancelled while it waited).
   checkInteger(`${at}.attempts`, r.attempts, r.status === "failed" ? 0 : 1);
-  checkInteger(`${at}.resumes`, r.resumes, 0, Math.max(0, r.attempts - 1));
+  checkInteger(`${at}.resumes`, r.resumes, 0);
   if (!Array.isArray(r.values) || r.values.some((v) => typeof v !== "number")) {
     throw invalid(`${at}.values`, "an array of numbers", r.values);
   }

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   cancelSweep,
@@ -179,6 +180,59 @@ describe.skipIf(!REDIS)("sweep workers in this process, on a real redis-server",
     await waitForSweep(sweepId, { connection: server.socket, queueName: "d", pollMs: 100 });
     const collected = await collectSweep(sweepId, { connection: server.socket, queueName: "d" });
     expect(collected.summary.trials.every((t) => t.attempts === 1)).toBe(true);
+  });
+
+  it("an attempt whose fence moved on is refused at its next report and checkpoint, writing nothing", async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const refused: unknown[] = [];
+    let reachedGate: () => void = () => {};
+    const atGate = new Promise<void>((r) => {
+      reachedGate = r;
+    });
+    const trainable = defineTrainable({
+      run: async (trial, ctx) => {
+        await ctx.report({ epoch: 1, val_loss: 1 });
+        if (trial.attempt === 1) {
+          reachedGate();
+          await gate;
+          for (const step of [
+            () => ctx.report({ epoch: 2, val_loss: 99 }),
+            () => ctx.checkpoints.guard(),
+          ]) {
+            await step().catch((e: unknown) => refused.push((e as SweepError).code));
+          }
+          refused.push(ctx.signal.aborted);
+          throw new Error("the stale attempt gives up");
+        }
+        await ctx.report({ epoch: 2, val_loss: 2 });
+      },
+    });
+    const definition = {
+      seed: 5,
+      space: { lr: 0.1 },
+      metric: { name: "val_loss", mode: "min" },
+      budget: { epochs: 2 },
+    };
+    const { sweepId } = await submitSweep(definition, {
+      connection: server.socket,
+      queueName: "e",
+    });
+    await start("e", trainable);
+    await atGate;
+    // What a worker taking the trial over does first: the stale attempt's fence is no longer current.
+    const [trial] = expandTrials(definition);
+    const client = new Redis({ path: server.socket });
+    await client.incr(`trainkit-sweep:e:${sweepId}:fence:${trial?.id}`);
+    await client.quit();
+    release();
+    await waitForSweep(sweepId, { connection: server.socket, queueName: "e", pollMs: 100 });
+    expect(refused).toEqual(["FENCED", "FENCED", true]);
+    const collected = await collectSweep(sweepId, { connection: server.socket, queueName: "e" });
+    expect(collected.results[trial?.id as string]?.values).toEqual([1, 2]);
+    expect(collected.attempts.map((a) => a.outcome)).toEqual(["fenced", "completed"]);
   });
 
   it("status, report and cancel of an unknown sweep say so", async () => {

@@ -317,7 +317,7 @@ export class TrialAttempt {
       status,
       epochs,
       values,
-      attempts: this.init.fence,
+      attempts: this.run.attempt,
       resumes: await this.resumes(),
       ...extra,
     });

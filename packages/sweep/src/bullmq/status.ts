@@ -122,11 +122,13 @@ async function jobsIn(
   queue: Queue<TrialJobData>,
   sweepIdValue: string,
   state: "active" | "failed",
-): Promise<Map<number, string>> {
+): Promise<Map<number, { reason: string; attempts: number }>> {
   const jobs = state === "active" ? await queue.getActive() : await queue.getFailed();
-  const out = new Map<number, string>();
+  const out = new Map<number, { reason: string; attempts: number }>();
   for (const job of jobs) {
-    if (job?.data?.sweepId === sweepIdValue) out.set(job.data.trialIndex, job.failedReason ?? "");
+    if (job?.data?.sweepId === sweepIdValue) {
+      out.set(job.data.trialIndex, { reason: job.failedReason ?? "", attempts: job.attemptsMade });
+    }
   }
   return out;
 }
@@ -147,7 +149,7 @@ async function finalResults(
   const failed = await jobsIn(queue, sweepIdValue, "failed");
   const all = { ...results };
   const trials = expandTrials(sweep);
-  for (const [index, reason] of failed) {
+  for (const [index, { reason, attempts }] of failed) {
     const trial = trials[index];
     if (trial === undefined || all[trial.id] !== undefined) continue;
     all[trial.id] = {
@@ -155,7 +157,7 @@ async function finalResults(
       status: "failed",
       epochs: 0,
       values: [],
-      attempts: Number((await client.get(keys.fence(trial.id))) ?? 0),
+      attempts,
       resumes: 0,
       error: reason || "the job failed without a result",
       finishedAt: 0,

@@ -9,6 +9,7 @@ import { foldIndices } from "../folds.js";
 import type { TrialResult } from "../summary.js";
 import type { Trainable, TrainableData, TrialRun } from "../trainable.js";
 import { trialAt } from "../trials.js";
+import { checkRedisForSweeps } from "./check.js";
 import { closeClient, openWorkerClient, type SweepRedisConnection } from "./connection.js";
 import { createTrialContext, type TrialAttempt } from "./context.js";
 import { readMeta, type SweepKeys, sweepKeys } from "./store.js";
@@ -54,6 +55,8 @@ export interface SweepWorkerOptions {
   stalledIntervalMs?: number;
   /** How many times a trial may lose its worker before it counts as failed (default 10). */
   maxStalledCount?: number;
+  /** How long to wait for Redis at the start before REDIS_UNREACHABLE (default 3000 ms). */
+  timeoutMs?: number;
   /** A name for this worker in logs and reports (default `<host>-<pid>-<random>`). */
   name?: string;
   onEvent?: (event: SweepWorkerEvent) => void;
@@ -140,6 +143,8 @@ export async function startSweepWorker(options: SweepWorkerOptions): Promise<Swe
       // a broken listener must not break a trial
     }
   };
+  // Fail fast (one line, no hang) on a Redis that is down or unsafe for sweeps.
+  await checkRedisForSweeps(options.connection, { timeoutMs: options.timeoutMs });
   const store = openWorkerClient(options.connection);
   const plans = new Map<string, Promise<Plan>>();
   const active = new Map<string, TrialAttempt>();
