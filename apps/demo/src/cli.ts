@@ -2,8 +2,9 @@ import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs-core";
 import { BackendError, type BackendRequest, DEFAULT_ORDER } from "@trainkit/backend";
 import { InputFileError, InterruptedError, UsageError } from "./cli-error.js";
-import { COMMANDS, type CommandName } from "./commands/index.js";
-import { createContext, type GlobalFlags } from "./context.js";
+import { COMMANDS, type Command, type CommandName } from "./commands/index.js";
+import { createContext, createIo, type GlobalFlags } from "./context.js";
+import { SWEEP_USAGE, SweepRunError } from "./sweep/args.js";
 
 const HELP = `trainkit: training demos for TensorFlow.js in Node
 
@@ -35,6 +36,17 @@ Flags of some commands:
   --model <file>    plates classify/read: a model file from 'plates train' (default: the shipped model)
   --reference <file> port: the safetensors file with "input" and "output" (default: <weights>-io.safetensors)
   --resume          plates train: continue from the latest checkpoint in <out>/checkpoints
+  --redis <url>     sweep: the queue's Redis (redis://host:6379 or a unix socket path); 'sweep run'
+                    starts a redis-server of its own without it
+  --checkpoints <dir> sweep submit/worker/run: the directory all workers share for checkpoints
+                    (run: default <out>/checkpoints)
+  --workers <n>     sweep run: worker processes (default: one per core)
+  --concurrency <n> sweep worker/run: trials one worker process runs at once (default 1)
+
+Sweeps (definitions are YAML or JSON; see apps/demo/examples/plate-schedules.sweep.yaml):
+${Object.values(SWEEP_USAGE)
+  .map((u) => `  trainkit sweep ${u}`)
+  .join("\n")}
 
 Ctrl-C during training writes a checkpoint and says where it is.
 `;
@@ -71,6 +83,10 @@ export function parseCli(argv: string[]): {
         model: { type: "string" },
         reference: { type: "string" },
         resume: { type: "boolean", default: false },
+        redis: { type: "string" },
+        checkpoints: { type: "string" },
+        concurrency: { type: "string" },
+        workers: { type: "string" },
       },
     });
   } catch (error) {
@@ -93,6 +109,15 @@ export function parseCli(argv: string[]): {
   if (tfThreads === 0) {
     throw new UsageError("--tf-threads is 0; give 1 or more threads (or leave it out).");
   }
+  const concurrency = wholeNumber("concurrency", values.concurrency as string | undefined);
+  if (concurrency === 0) throw new UsageError("--concurrency is 0; give 1 or more trials at once.");
+  const workers = wholeNumber("workers", values.workers as string | undefined);
+  if (workers === 0) throw new UsageError("--workers is 0; give 1 or more worker processes.");
+  for (const flag of ["redis", "checkpoints"] as const) {
+    if (values[flag] !== undefined && (values[flag] as string).trim() === "") {
+      throw new UsageError(`--${flag} is empty; leave it out or give a value.`);
+    }
+  }
   const out = values.out as string;
   if (out.trim() === "")
     throw new UsageError("--out is empty; give a directory, e.g. --out runs/a.");
@@ -108,6 +133,10 @@ export function parseCli(argv: string[]): {
     ...(tfThreads !== undefined ? { tfThreads } : {}),
     ...(values.model !== undefined ? { model: values.model as string } : {}),
     ...(values.reference !== undefined ? { reference: values.reference as string } : {}),
+    ...(values.redis !== undefined ? { redis: values.redis as string } : {}),
+    ...(values.checkpoints !== undefined ? { checkpoints: values.checkpoints as string } : {}),
+    ...(concurrency !== undefined ? { concurrency } : {}),
+    ...(workers !== undefined ? { workers } : {}),
   };
   if (name !== undefined && !values.help) COMMANDS[name as CommandName].check?.(flags);
   return { help: values.help as boolean, flags, ...(name ? { command: name as CommandName } : {}) };
@@ -118,6 +147,13 @@ async function main(argv: string[]): Promise<number> {
   if (help || command === undefined) {
     process.stdout.write(HELP);
     return help ? 0 : 2;
+  }
+  const spec: Command = COMMANDS[command];
+  if (spec.withoutBackend?.when(flags)) {
+    // Trains nothing here (sweep submit, status...): no backend, and the result printed as it is.
+    const result = await spec.withoutBackend.run(createIo(flags));
+    if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    return 0;
   }
   const ctx = await createContext(flags);
   const tensorsBefore = tf.memory().numTensors;
@@ -143,6 +179,9 @@ main(process.argv.slice(2)).then(
     if (error instanceof InterruptedError) {
       process.stderr.write(`trainkit: ${error.message}\n`);
       process.exitCode = 130;
+    } else if (error instanceof SweepRunError) {
+      process.stderr.write(`trainkit: ${error.message}\n`);
+      process.exitCode = 1;
     } else if (
       error instanceof UsageError ||
       error instanceof BackendError ||

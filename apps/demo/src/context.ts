@@ -24,14 +24,33 @@ export interface GlobalFlags {
   model?: string;
   /** A reference input/output file (port). */
   reference?: string;
+  /** The sweep queue's Redis: a redis:// URL or a unix socket path (sweep). */
+  redis?: string;
+  /** The directory every sweep worker keeps checkpoints in (sweep submit/worker/run). */
+  checkpoints?: string;
+  /** Trials one sweep worker process runs at once (sweep worker/run). */
+  concurrency?: number;
+  /** Worker processes `sweep run` starts. */
+  workers?: number;
 }
 
-export interface Context {
+/** Where a command writes: the flags, and stdout for text unless --json owns it. */
+export interface Io {
   flags: GlobalFlags;
   /** Where human-readable text goes: stdout, or stderr when --json owns stdout. */
   out: Output;
   log(line?: string): void;
+}
+
+export interface Context extends Io {
   backend: BackendChoice;
+}
+
+/** The output side of a context, for commands that start no backend (sweep submit, status...). */
+export function createIo(flags: GlobalFlags): Io {
+  const out = flags.json ? process.stderr : process.stdout;
+  const log = (line = "") => out.write(`${line}\n`);
+  return { flags, out, log };
 }
 
 /**
@@ -55,8 +74,7 @@ export function demoTensorflowThreads(
 
 /** Starts the best backend (or the one asked for) and says which runs and why. */
 export async function createContext(flags: GlobalFlags): Promise<Context> {
-  const out = flags.json ? process.stderr : process.stdout;
-  const log = (line = "") => out.write(`${line}\n`);
+  const { out, log } = createIo(flags);
   const tensorflowThreads = demoTensorflowThreads(flags);
   const backend = await initBackend({
     prefer: flags.backend,

@@ -131,6 +131,8 @@ describe.skipIf(!REDIS)(suite, () => {
         expect(Date.now() - started).toBeLessThan(5000);
         expect(error.code).toBe("REDIS_UNREACHABLE");
         expect(error.message).toContain(`cannot reach Redis at unix socket ${socket}`);
+        // The socket's own error, not ioredis's "Connection is closed."
+        expect(error.message).toContain("ENOENT");
         expect(error.message).not.toContain("\n");
       } finally {
         rmSync(dir, { recursive: true, force: true });

@@ -1,4 +1,5 @@
-import type { Context, GlobalFlags } from "../context.js";
+import type { Context, GlobalFlags, Io } from "../context.js";
+import { checkSweepArgs, SWEEP_USAGE, sweepNeedsBackend } from "../sweep/args.js";
 import { checkPlatesArgs, checkPortArgs, noArgs } from "./args.js";
 
 export interface Command {
@@ -9,6 +10,12 @@ export interface Command {
   check?: (flags: GlobalFlags) => void;
   /** Loaded on use, so that --help and usage errors answer at once. */
   run: (ctx: Context) => Promise<unknown>;
+  /**
+   * For invocations that train nothing here (`sweep submit`, `status`...): when `when` says so,
+   * `run` is called instead of {@link Command.run}, without starting a backend, and its result is
+   * the JSON output as it is.
+   */
+  withoutBackend?: { when: (flags: GlobalFlags) => boolean; run: (io: Io) => Promise<unknown> };
 }
 
 export const COMMANDS = {
@@ -50,6 +57,19 @@ export const COMMANDS = {
     summary: "the plate-character BP network: train it, classify characters, read whole plates",
     check: checkPlatesArgs,
     run: async (ctx) => (await import("./plates.js")).runPlates(ctx),
+  },
+  sweep: {
+    usage: Object.values(SWEEP_USAGE)
+      .map((u) => u.split(" ")[0])
+      .join("|"),
+    summary:
+      "folds x seeds x schedules of the plate network as independent trials on BullMQ workers (Redis), with ASHA and exact resume",
+    check: checkSweepArgs,
+    run: async (ctx) => (await import("./sweep.js")).runSweepWorker(ctx),
+    withoutBackend: {
+      when: (flags) => !sweepNeedsBackend(flags),
+      run: async (io) => (await import("./sweep.js")).runSweep(io),
+    },
   },
 } satisfies Record<string, Command>;
 

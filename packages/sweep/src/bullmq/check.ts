@@ -3,6 +3,7 @@ import { SweepError } from "../errors.js";
 import {
   closeClient,
   describeConnection,
+  lastConnectionError,
   openCheckClient,
   REDIS_CHECK_TIMEOUT_MS,
   type SweepRedisConnection,
@@ -94,7 +95,7 @@ export async function checkRedisForSweeps(
       await client.connect();
       fields = await readInfo(client);
     } catch (e) {
-      throw unreachable(connection, timeoutMs, e);
+      throw unreachable(connection, timeoutMs, lastConnectionError(client) ?? e);
     }
     return judge(describeConnection(connection), fields);
   } finally {

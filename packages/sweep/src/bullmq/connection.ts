@@ -62,9 +62,19 @@ export function openCheckClient(connection: SweepRedisConnection, timeoutMs: num
     enableOfflineQueue: false,
   };
   const client = url === undefined ? new Redis(failFast) : new Redis(url, failFast);
-  // Errors surface through the rejected connect() or command; without a listener ioredis logs them.
-  client.on("error", () => {});
+  // Errors surface through the rejected connect() or command (whose message is often only
+  // "Connection is closed."); the socket's own error, such as ECONNREFUSED, is kept for messages.
+  client.on("error", (e: Error) => {
+    lastErrors.set(client, e);
+  });
   return client;
+}
+
+const lastErrors = new WeakMap<Redis, Error>();
+
+/** The last connection error a check client saw (the socket's own, e.g. ECONNREFUSED). */
+export function lastConnectionError(client: Redis): Error | undefined {
+  return lastErrors.get(client);
 }
 
 /** A client for a queue: ioredis defaults (reconnects), except that it also starts on demand. */

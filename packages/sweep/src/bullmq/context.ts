@@ -233,7 +233,8 @@ export class TrialAttempt {
             : (JSON.parse(before) as AshaState);
         const verdict = ashaReport(state, { trialId: this.run.id, epoch, value });
         decision = verdict.decision;
-        replayed = verdict.replayed;
+        // A replay proper: this trial's report at a rung it already reported (after a resume).
+        replayed = verdict.replayed && verdict.rung === epoch;
         if (verdict.rung !== null && !verdict.replayed) {
           after = JSON.stringify(verdict.state);
           entry = JSON.stringify({
