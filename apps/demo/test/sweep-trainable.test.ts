@@ -32,7 +32,8 @@ const definition = {
   budget: { epochs: 3 },
 };
 const sweep = validateSweep(definition);
-const trainable = createPlateTrainable(sweep);
+// A checkpoint at every epoch's end (the CLI's trainable keeps 2 s between them).
+const trainable = createPlateTrainable(sweep, { checkpointIntervalMs: 0 });
 
 async function trialRun(index: number): Promise<TrialRun> {
   const data = await trainable.data?.();

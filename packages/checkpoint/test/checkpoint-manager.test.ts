@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { CheckpointError, CheckpointManager, type CheckpointManagerOptions } from "../src/tfjs.js";
 import { makeModel, tf, useCpu } from "./helpers/tf.js";
 
@@ -49,6 +49,29 @@ describe("CheckpointManager", () => {
     expect((await mgr.best())?.step).toBe(2);
     expect((await mgr.latest())?.step).toBe(9);
     expect((await mgr.list()).map((e) => e.metrics.loss)).toEqual([3, 6, 10, 11]);
+  });
+
+  it("minIntervalMs skips maybeSave while the last save is recent; save() always saves", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(1_000_000);
+      const mgr = new CheckpointManager({ dir: freshDir(), minIntervalMs: 2000, maxToKeep: 10 });
+      const m = model();
+      const end = (epoch: number) =>
+        mgr.maybeSave({ model: m, step: epoch, epoch, epochEnd: true });
+      expect(await end(1)).not.toBeNull(); // the first save is never skipped
+      vi.setSystemTime(1_001_999);
+      expect(await end(2)).toBeNull();
+      vi.setSystemTime(1_002_000);
+      expect(await end(3)).not.toBeNull();
+      await mgr.save({ model: m, step: 4, epoch: 4 });
+      expect((await mgr.list()).map((e) => e.step)).toEqual([1, 3, 4]);
+      expect(() => new CheckpointManager({ dir: freshDir(), minIntervalMs: -1 })).toThrow(
+        "minIntervalMs is -1",
+      );
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("beforeSave runs before each save; when it throws nothing is written", async () => {

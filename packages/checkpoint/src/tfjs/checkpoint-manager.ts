@@ -36,6 +36,13 @@ export interface CheckpointManagerOptions {
   /** fsync files and directory (default true) */
   durable?: boolean;
   /**
+   * shouldSave() / maybeSave() skip a save while less than this many milliseconds have passed
+   * since this manager's last save (its first is never skipped); save() itself always saves. For
+   * short epochs: checkpoint I/O stays a small share of the time, and a crash redoes at most about
+   * this much work. Default 0.
+   */
+  minIntervalMs?: number;
+  /**
    * Called before every save, before anything is written; when it throws (or rejects), the save
    * fails with that error and the directory is left as it was. A fencing hook: a worker that may
    * have lost its job to another one (a sweep's trial) checks here that it still owns it.
@@ -72,6 +79,8 @@ export class CheckpointManager {
   readonly saveEveryEpochs: number | undefined;
   readonly prefix: string;
   readonly durable: boolean;
+  readonly minIntervalMs: number;
+  private lastSaveAt: number | null = null;
   private readonly beforeSave: CheckpointManagerOptions["beforeSave"];
   private readonly pattern: RegExp;
 
@@ -131,6 +140,14 @@ export class CheckpointManager {
       );
     }
     this.beforeSave = options.beforeSave;
+    const interval = options.minIntervalMs ?? 0;
+    if (typeof interval !== "number" || !Number.isFinite(interval) || interval < 0) {
+      throw new CheckpointError(
+        "INVALID_ARGUMENT",
+        `minIntervalMs is ${JSON.stringify(interval)}; it must be a number of milliseconds >= 0.`,
+      );
+    }
+    this.minIntervalMs = interval;
     this.pattern = new RegExp(`^${this.prefix}-(\\d+)\\.safetensors$`);
   }
 
@@ -141,6 +158,7 @@ export class CheckpointManager {
 
   /** True when maybeSave() would save at this point. */
   shouldSave(at: { step: number; epoch: number; epochEnd?: boolean }): boolean {
+    if (this.lastSaveAt !== null && Date.now() - this.lastSaveAt < this.minIntervalMs) return false;
     if (this.saveEverySteps !== undefined && at.step % this.saveEverySteps === 0) return true;
     if (
       this.saveEveryEpochs !== undefined &&
@@ -175,6 +193,7 @@ export class CheckpointManager {
     await writeFileAtomic(join(this.dir, LAST_POINTER), [new TextEncoder().encode(`${file}\n`)], {
       durable: this.durable,
     });
+    this.lastSaveAt = Date.now();
     const removed = await this.applyRetention(file);
     return { ...saved, removed };
   }

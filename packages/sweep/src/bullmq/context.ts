@@ -26,6 +26,11 @@ export interface AttemptRecord {
   resumedFrom: { path: string; step: number; epoch: number } | null;
   /** null while running, or when its worker died (then the report says `crashed`). */
   outcome: "completed" | "stopped" | "failed" | "requeued" | "fenced" | "cancelled" | null;
+  /**
+   * Milliseconds this attempt spent in the sweep's own work rather than training: Redis round
+   * trips (reports, fencing, the result) and checkpoint reads and writes.
+   */
+  overheadMs: number;
 }
 
 /** A result as stored: the summary's fields plus what the trainable returned and when. */
@@ -72,6 +77,8 @@ export class TrialAttempt {
   private lastEpoch = 0;
   private lastDecision: "continue" | "stop" = "continue";
   private fencedBecause = "";
+  private overheadMs = 0;
+  private timing = 0;
 
   constructor(private readonly init: AttemptInit) {
     this.run = init.run;
@@ -85,6 +92,7 @@ export class TrialAttempt {
       endedAt: null,
       resumedFrom: null,
       outcome: null,
+      overheadMs: 0,
     };
     this.context = {
       signal: this.controller.signal,
@@ -116,7 +124,20 @@ export class TrialAttempt {
   }
 
   async begin(): Promise<void> {
-    await this.saveRecord();
+    await this.timed(() => this.saveRecord());
+  }
+
+  /** Runs fn, adding its time to the attempt's overhead (once, when calls nest). */
+  private async timed<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.timing > 0) return fn();
+    this.timing++;
+    const started = performance.now();
+    try {
+      return await fn();
+    } finally {
+      this.timing--;
+      this.overheadMs += performance.now() - started;
+    }
   }
 
   async cancelled(): Promise<boolean> {
@@ -155,16 +176,17 @@ export class TrialAttempt {
     return {
       dir,
       manager: (options = {}) => this.checkpointManager(dir, options),
-      restore: async (args) => {
-        const restored = await (await defaultManager()).restore(args);
-        if (restored === null) return null;
-        const { step, epoch } = restored.state;
-        await this.resumedFrom({ path: restored.path, step, epoch });
-        return { path: restored.path, state: restored.state } as RestoredCheckpoint;
-      },
+      restore: (args) =>
+        this.timed(async () => {
+          const restored = await (await defaultManager()).restore(args);
+          if (restored === null) return null;
+          const { step, epoch } = restored.state;
+          await this.resumedFrom({ path: restored.path, step, epoch });
+          return { path: restored.path, state: restored.state } as RestoredCheckpoint;
+        }),
       save: async (args) => ({ path: (await (await defaultManager()).save(args)).path }),
-      resumedFrom: (point) => this.resumedFrom(point),
-      guard: () => this.guard(),
+      resumedFrom: (point) => this.timed(() => this.resumedFrom(point)),
+      guard: () => this.timed(() => this.guard()),
     };
   }
 
@@ -173,7 +195,13 @@ export class TrialAttempt {
     options: Record<string, unknown>,
   ): Promise<import("@trainkit/checkpoint/tfjs").CheckpointManager> {
     const { CheckpointManager } = await loadCheckpointModule();
-    return new CheckpointManager({ ...options, dir, beforeSave: () => this.guard() });
+    const manager = new CheckpointManager({ ...options, dir, beforeSave: () => this.guard() });
+    // Checkpoint I/O counts as the sweep's overhead (a trainer calls these on the manager itself).
+    const save = manager.save.bind(manager);
+    const latest = manager.latest.bind(manager);
+    manager.save = (args) => this.timed(() => save(args));
+    manager.latest = () => this.timed(() => latest());
+    return manager;
   }
 
   private async resumedFrom(point: { path: string; step: number; epoch: number }): Promise<void> {
@@ -205,7 +233,11 @@ export class TrialAttempt {
   }
 
   /** Records the epoch's metric and asks ASHA (through Redis, compare-and-set) whether to go on. */
-  async report(metrics: TrialMetrics): Promise<"continue" | "stop"> {
+  report(metrics: TrialMetrics): Promise<"continue" | "stop"> {
+    return this.timed(() => this.judge(metrics));
+  }
+
+  private async judge(metrics: TrialMetrics): Promise<"continue" | "stop"> {
     const value = this.checkMetrics(metrics);
     const epoch = metrics.epoch;
     const { store, plan, fence, token, lockKey } = this.init;
@@ -331,7 +363,7 @@ export class TrialAttempt {
     const { epochs } = await this.values();
     const status =
       this.lastDecision === "stop" && epochs < this.run.budget.epochs ? "stopped" : "completed";
-    await this.recordResult(status, output === undefined ? {} : { output });
+    await this.timed(() => this.recordResult(status, output === undefined ? {} : { output }));
     await this.end(status);
     return { status };
   }
@@ -360,6 +392,7 @@ export class TrialAttempt {
   async end(outcome: NonNullable<AttemptRecord["outcome"]>): Promise<void> {
     this.attemptRecord.outcome = outcome;
     this.attemptRecord.endedAt = Date.now();
+    this.attemptRecord.overheadMs = Math.round(this.overheadMs);
     await this.saveRecord();
   }
 

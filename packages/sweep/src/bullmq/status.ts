@@ -7,6 +7,7 @@ import { expandTrials } from "../trials.js";
 import {
   closeClient,
   describeConnection,
+  lastConnectionError,
   openCheckClient,
   openQueueClient,
   REDIS_CHECK_TIMEOUT_MS,
@@ -65,19 +66,24 @@ export interface CollectedSweep {
   })[];
 }
 
-/** Runs `fn` with a fail-fast client and a BullMQ queue on it; REDIS_UNREACHABLE when it cannot. */
-async function withSweep<T>(
+interface SweepSession {
+  client: Redis;
+  queue: Queue<TrialJobData>;
+  sweep: Sweep;
+  meta: SweepMeta;
+  keys: SweepKeys;
+  queueName: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A reconnecting client and a BullMQ queue for one sweep, after a fail-fast probe
+ * (REDIS_UNREACHABLE within the timeout) and reading its meta (UNKNOWN_SWEEP).
+ */
+async function openSession(
   sweepIdValue: string,
   options: SweepQueryOptions,
-  fn: (x: {
-    client: Redis;
-    queue: Queue<TrialJobData>;
-    sweep: Sweep;
-    meta: SweepMeta;
-    keys: SweepKeys;
-    queueName: string;
-  }) => Promise<T>,
-): Promise<T> {
+): Promise<SweepSession> {
   const queueName = checkQueueName(options.queueName ?? DEFAULT_SWEEP_QUEUE);
   const timeoutMs = options.timeoutMs ?? REDIS_CHECK_TIMEOUT_MS;
   const probe = openCheckClient(options.connection, timeoutMs);
@@ -85,28 +91,41 @@ async function withSweep<T>(
     await probe.connect();
     await probe.ping();
   } catch (e) {
+    const cause = lastConnectionError(probe) ?? (e as Error);
     throw new SweepError(
       "REDIS_UNREACHABLE",
-      `cannot reach Redis at ${describeConnection(options.connection)} within ${timeoutMs} ms (${(e as Error).message}).`,
+      `cannot reach Redis at ${describeConnection(options.connection)} within ${timeoutMs} ms (${cause.message}).`,
     );
   } finally {
     await closeClient(probe);
   }
   const client = openQueueClient(options.connection);
   const queue = new Queue<TrialJobData>(queueName, { connection: client });
-  try {
-    const { meta, sweep } = await readMeta(client, queueName, sweepIdValue);
-    return await fn({
-      client,
-      queue,
-      sweep,
-      meta,
-      keys: sweepKeys(queueName, sweepIdValue),
-      queueName,
-    });
-  } finally {
+  const close = async () => {
     await queue.close();
     await closeClient(client);
+  };
+  try {
+    const { meta, sweep } = await readMeta(client, queueName, sweepIdValue);
+    const keys = sweepKeys(queueName, sweepIdValue);
+    return { client, queue, sweep, meta, keys, queueName, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+/** Runs `fn` on a session of its own, closed after. */
+async function withSweep<T>(
+  sweepIdValue: string,
+  options: SweepQueryOptions,
+  fn: (session: SweepSession) => Promise<T>,
+): Promise<T> {
+  const session = await openSession(sweepIdValue, options);
+  try {
+    return await fn(session);
+  } finally {
+    await session.close();
   }
 }
 
@@ -171,7 +190,12 @@ export async function sweepStatus(
   sweepIdValue: string,
   options: SweepQueryOptions,
 ): Promise<SweepStatus> {
-  return withSweep(sweepIdValue, options, async ({ client, queue, sweep, keys }) => {
+  return withSweep(sweepIdValue, options, (session) => statusOf(sweepIdValue, session));
+}
+
+async function statusOf(sweepIdValue: string, session: SweepSession): Promise<SweepStatus> {
+  const { client, queue, sweep, keys } = session;
+  {
     const results = await finalResults(client, keys, queue, sweepIdValue, sweep);
     const running = (await jobsIn(queue, sweepIdValue, "active")).size;
     const counts = { completed: 0, stopped: 0, failed: 0 };
@@ -194,7 +218,7 @@ export async function sweepStatus(
       done: finished >= sweep.trialCount,
       best,
     };
-  });
+  }
 }
 
 /** Everything recorded about a sweep: results, summary, curves, ASHA's decisions, attempts. */
@@ -286,42 +310,56 @@ export interface WaitForSweepOptions extends SweepQueryOptions {
   outageMs?: number;
 }
 
-/** Waits until every trial of the sweep has its result; survives a Redis restart. */
+/**
+ * Waits until every trial of the sweep has its result, on one connection (a poll costs a few
+ * commands); survives a Redis restart of up to `outageMs`.
+ */
 export async function waitForSweep(
   sweepIdValue: string,
   options: WaitForSweepOptions,
 ): Promise<SweepStatus> {
   const pollMs = options.pollMs ?? 1000;
   const outageMs = options.outageMs ?? 120_000;
+  const session = await openSession(sweepIdValue, options);
   let last = "";
   let unreachableSince: number | null = null;
-  for (;;) {
-    options.signal?.throwIfAborted();
-    let status: SweepStatus | null = null;
-    try {
-      status = await sweepStatus(sweepIdValue, options);
-      unreachableSince = null;
-    } catch (e) {
-      if ((e as SweepError).code !== "REDIS_UNREACHABLE") throw e;
-      unreachableSince ??= Date.now();
-      if (Date.now() - unreachableSince > outageMs) throw e;
-    }
-    if (status !== null) {
-      const key = JSON.stringify([
-        status.waiting,
-        status.running,
-        status.completed,
-        status.stopped,
-        status.failed,
-        status.best,
-      ]);
-      if (key !== last) {
-        last = key;
-        options.onProgress?.(status);
+  try {
+    for (;;) {
+      options.signal?.throwIfAborted();
+      let status: SweepStatus | null = null;
+      try {
+        status = await statusOf(sweepIdValue, session);
+        unreachableSince = null;
+      } catch (e) {
+        if (e instanceof SweepError) throw e;
+        // A connection error: the client reconnects by itself while Redis restarts.
+        unreachableSince ??= Date.now();
+        if (Date.now() - unreachableSince > outageMs) {
+          throw new SweepError(
+            "REDIS_UNREACHABLE",
+            `lost Redis at ${describeConnection(options.connection)} for more than ${outageMs} ms while waiting for sweep ${sweepIdValue} (${(e as Error).message}).`,
+          );
+        }
       }
-      if (status.done) return status;
+      if (status !== null) {
+        const key = JSON.stringify([
+          status.waiting,
+          status.running,
+          status.completed,
+          status.stopped,
+          status.failed,
+          status.best,
+        ]);
+        if (key !== last) {
+          last = key;
+          options.onProgress?.(status);
+        }
+        if (status.done) return status;
+      }
+      await new Promise((r) => setTimeout(r, pollMs));
     }
-    await new Promise((r) => setTimeout(r, pollMs));
+  } finally {
+    await session.close();
   }
 }
 
