@@ -92,7 +92,13 @@ export function resolveAugmentation(
 ): AugmentationRanges {
   if (a === undefined) return AUGMENTATION_PRESETS.none;
   if (typeof a === "string") {
-    const p = AUGMENTATION_PRESETS[a];
+    const p = Object.hasOwn(AUGMENTATION_PRESETS, a) ? AUGMENTATION_PRESETS[a] : undefined;
+    if (!p && (a as string) === "camera") {
+      throw new PlateBpError(
+        "INVALID_OPTION",
+        `augment "camera" describes a whole plate seen by a camera, not one character: use renderPlate(font, text, { augment: "camera" }), renderCameraPlate, or generateCharacterDataset({ augment: "camera" }); for one character pass "none", "mild", "heavy" or a ranges object`,
+      );
+    }
     if (!p) {
       throw new PlateBpError(
         "INVALID_OPTION",

@@ -1,7 +1,11 @@
 import type { AugmentationPreset, AugmentationRanges } from "./augmentation.js";
+import { type CameraViewRanges, cameraCharacterCells } from "./camera-view.js";
+import { PLATE_ALPHANUMERICS } from "./charsets.js";
 import { PlateBpError } from "./errors.js";
 import { extractFeatures, type FeatureKind, featureLength } from "./extract-features.js";
 import type { GlyphFont } from "./glyph-font.js";
+import type { GrayImage } from "./image-types.js";
+import { createRng } from "./internal/prng.js";
 import { checkPositiveInt } from "./internal/validate.js";
 import { renderCharacter } from "./render-character.js";
 
@@ -12,9 +16,19 @@ export interface CharacterDatasetOptions {
   charset: string;
   /** Samples per class (spread evenly over the fonts). */
   samplesPerClass: number;
-  /** Default `"mild"`. */
-  augment?: AugmentationPreset | AugmentationRanges;
-  /** Default 0. Every sample has its own stream derived from (seed, class, index). */
+  /**
+   * Default `"mild"`. `"camera"`: each sample is a character cut out of a plate seen by a camera
+   * ({@link renderCameraPlate}), rectified back to the flat plate with a small error and cut with
+   * some slack: blur, noise, JPEG blocks, low resolution, a slight residual shear, scale and
+   * offset, and sometimes a shadow's edge across it. Seven samples share each rendered plate.
+   */
+  augment?: AugmentationPreset | AugmentationRanges | "camera";
+  /** With `augment: "camera"`: the camera ranges (default {@link CAMERA_VIEW_PRESET}). */
+  cameraRanges?: CameraViewRanges;
+  /**
+   * Default 0. Every sample has its own stream derived from (seed, class, index); with
+   * `augment: "camera"`, every plate of seven samples has its own stream (seed, plate index).
+   */
   seed?: number;
   /** Default `"grid5x5"`. */
   features?: FeatureKind;
@@ -65,6 +79,22 @@ export function generateCharacterDataset(options: CharacterDatasetOptions): Char
   const font = new Int32Array(n);
   const seed = options.seed ?? 0;
   const augment = options.augment ?? "mild";
+  if (augment === "camera") {
+    if (options.width !== undefined || options.height !== undefined) {
+      throw new PlateBpError(
+        "INVALID_OPTION",
+        'generateCharacterDataset: width and height do not apply to augment: "camera" (cells are cut from the rectified plate at its own resolution); leave them out',
+      );
+    }
+    cameraRows(fonts, chars, per, seed, kind, options.cameraRanges, x, y, font);
+    return { x, y, font, numSamples: n, numFeatures: nf, charset: chars.join("") };
+  }
+  if (options.cameraRanges !== undefined) {
+    throw new PlateBpError(
+      "INVALID_OPTION",
+      `generateCharacterDataset: cameraRanges applies only to augment: "camera", got augment ${JSON.stringify(augment)}`,
+    );
+  }
   let row = 0;
   for (let c = 0; c < chars.length; c++) {
     for (let k = 0; k < per; k++) {
@@ -82,4 +112,59 @@ export function generateCharacterDataset(options: CharacterDatasetOptions): Char
     }
   }
   return { x, y, font, numSamples: n, numFeatures: nf, charset: chars.join("") };
+}
+
+/**
+ * The camera rows: the n = per × classes rows (class-major, as the other modes) are shuffled into
+ * groups of 7, each group is one camera-view plate (positions in group order; a short last group
+ * is filled with random plate characters that give no row), and each row gets the features of its
+ * cell cut from that plate.
+ */
+function cameraRows(
+  fonts: readonly GlyphFont[],
+  chars: readonly string[],
+  per: number,
+  seed: number,
+  kind: FeatureKind,
+  ranges: CameraViewRanges | undefined,
+  x: Float32Array,
+  y: Int32Array,
+  font: Int32Array,
+): void {
+  const n = per * chars.length;
+  const nf = featureLength(kind);
+  for (let r = 0; r < n; r++) y[r] = Math.floor(r / per);
+  const rng = createRng(seed, 0xca3e7a);
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    const t = order[i] as number;
+    order[i] = order[j] as number;
+    order[j] = t;
+  }
+  for (let g = 0; g * 7 < n; g++) {
+    const rows: number[] = [];
+    const text: string[] = [];
+    for (let p = 0; p < 7; p++) {
+      const r = g * 7 + p < n ? (order[g * 7 + p] as number) : -1;
+      rows.push(r);
+      text.push(
+        r >= 0
+          ? (chars[y[r] as number] as string)
+          : (PLATE_ALPHANUMERICS[rng.int(PLATE_ALPHANUMERICS.length)] as string),
+      );
+    }
+    const fi = g % fonts.length;
+    const cells = cameraCharacterCells(fonts[fi] as GlyphFont, text, {
+      seed: seed * 1_000_003 + g,
+      ...(ranges !== undefined ? { ranges } : {}),
+    });
+    for (let p = 0; p < 7; p++) {
+      const r = rows[p] as number;
+      if (r < 0) continue;
+      x.set(extractFeatures(cells[p] as GrayImage, { features: kind }), r * nf);
+      font[r] = fi;
+    }
+  }
 }

@@ -4,61 +4,23 @@ import { loadDefaultModel } from "./default-model.js";
 import { PlateBpError } from "./errors.js";
 import { binaryFeatures } from "./extract-features.js";
 import type { BinaryImage, GrayImage, RasterImage } from "./image-types.js";
+import { backgroundThreshold, type LocalPolarity, stripBackground } from "./local-threshold.js";
+import { otsuThreshold } from "./otsu-threshold.js";
 import { type Classification, classifyFeatures, type PlateClassifier } from "./plate-classifier.js";
+import { findPlateQuad, type PlateQuad, rectifyPlate } from "./rectify.js";
+import {
+  components,
+  PLATE_LAYOUT,
+  type PlateSegment,
+  segmentRectifiedPlate,
+} from "./segment-plate.js";
 import { toGrayscale } from "./to-grayscale.js";
+
+export type { PlateSegment } from "./segment-plate.js";
 
 export interface SegmentPlateOptions {
   /** Characters expected on the plate (default 7); segments are merged or split to match. */
   count?: number;
-}
-
-/** One character found on a plate: its box in the plate image and its binary crop. */
-export interface PlateSegment {
-  readonly box: BoundingBox;
-  readonly image: BinaryImage;
-}
-
-function components(bin: BinaryImage): {
-  label: Int32Array;
-  boxes: { x0: number; y0: number; x1: number; y1: number; area: number }[];
-} {
-  const { width: w, height: h, data } = bin;
-  const label = new Int32Array(w * h).fill(-1);
-  const boxes: { x0: number; y0: number; x1: number; y1: number; area: number }[] = [];
-  const stack = new Int32Array(w * h);
-  for (let i = 0; i < w * h; i++) {
-    if (data[i] === 0 || (label[i] as number) >= 0) continue;
-    const id = boxes.length;
-    const b = { x0: w, y0: h, x1: -1, y1: -1, area: 0 };
-    let sp = 0;
-    stack[sp++] = i;
-    label[i] = id;
-    while (sp > 0) {
-      const p = stack[--sp] as number;
-      const x = p % w;
-      const y = (p - x) / w;
-      b.area++;
-      if (x < b.x0) b.x0 = x;
-      if (x > b.x1) b.x1 = x;
-      if (y < b.y0) b.y0 = y;
-      if (y > b.y1) b.y1 = y;
-      for (let dy = -1; dy <= 1; dy++) {
-        const yy = y + dy;
-        if (yy < 0 || yy >= h) continue;
-        for (let dx = -1; dx <= 1; dx++) {
-          const xx = x + dx;
-          if (xx < 0 || xx >= w) continue;
-          const q = yy * w + xx;
-          if (data[q] !== 0 && (label[q] as number) < 0) {
-            label[q] = id;
-            stack[sp++] = q;
-          }
-        }
-      }
-    }
-    boxes.push(b);
-  }
-  return { label, boxes };
 }
 
 /**
@@ -182,29 +144,180 @@ export function segmentPlate(
   });
 }
 
+/** Plate confidence under which {@link readPlate} flags a reading as doubtful (`lowConfidence`). */
+export const PLATE_CONFIDENCE_THRESHOLD = 0.7;
+
+/**
+ * With fewer of the seven cells holding a character-shaped mark there is no plate to read:
+ * `readPlate` throws `SEGMENTATION_FAILED` ("no plate found"). A plate with one or two damaged
+ * characters is still read, with a low confidence.
+ */
+export const MIN_CHARACTER_CELLS = 5;
+
+/** Plates narrower than this (pixels) are refused as too small to read. */
+export const MIN_PLATE_WIDTH = 80;
+
+/** A plate covering less of the image than this is refused: the image must be cropped to it. */
+export const MIN_PLATE_COVERAGE = 0.2;
+
+/** Rectified plates are read at this many pixels per millimetre (264 × 84 pixels). */
+const PIXELS_PER_MM = 0.6;
+
 export interface ReadPlateOptions extends SegmentPlateOptions {
   /** Character model (default: the shipped alphanumeric model). */
   model?: PlateClassifier;
+  /** Plate confidence under which the reading is flagged `lowConfidence`; default {@link PLATE_CONFIDENCE_THRESHOLD}. */
+  minConfidence?: number;
 }
 
 export interface PlateReading {
   /** The characters, left to right. */
   readonly text: string;
+  /** Each character, its box in pixels of the rectified plate (`rectified`). */
   readonly characters: (Classification & { readonly box: BoundingBox })[];
+  /**
+   * How much to trust the whole reading, 0..1: the lowest character confidence times the
+   * segmentation quality (seven characters of one height, in their cells, no ink in the gaps).
+   */
+  readonly confidence: number;
+  /** True when `confidence` is under the threshold (`minConfidence`): the reading is doubtful. */
+  readonly lowConfidence: boolean;
+  /** The segmentation quality alone, 0..1. */
+  readonly segmentationQuality: number;
+  /** Where the plate was found in the image. */
+  readonly plate: PlateQuad;
+  /** The plate rectified onto its 440 × 140 mm frame (gray) and binarised (characters = 1). */
+  readonly rectified: {
+    readonly image: GrayImage;
+    readonly binary: BinaryImage;
+    readonly pixelsPerMm: number;
+  };
 }
 
-/** Read a cropped plate image: grayscale → binarize (automatic polarity) → segment → classify each. */
+/** Which side of the rectified plate is the character: the plate's background strips, above and below the characters, hold the background. */
+function platePolarity(plate: GrayImage, P: number): LocalPolarity {
+  const { width: w, height: h, data } = plate;
+  const L = PLATE_LAYOUT;
+  const hist = new Float64Array(256);
+  const stripHist = new Float64Array(256);
+  const x0 = Math.round(20 * P);
+  const x1 = Math.round((L.width - 20) * P);
+  for (let y = 0; y < h; y++) {
+    const mm = (y + 0.5) / P;
+    const inBand = mm >= L.charTop + 5 && mm <= L.charTop + L.charHeight - 5;
+    const inStrip = (mm >= 12 && mm <= 21) || (mm >= L.height - 21 && mm <= L.height - 12);
+    if (!inBand && !inStrip) continue;
+    const hh = inBand ? hist : stripHist;
+    for (let x = x0; x < x1; x++) {
+      const v = data[y * w + x] as number;
+      hh[v] = (hh[v] as number) + 1;
+    }
+  }
+  const t = otsuThreshold(hist);
+  let bright = 0;
+  let strips = 0;
+  for (let v = 0; v < 256; v++) {
+    strips += stripHist[v] as number;
+    if (v > t) bright += stripHist[v] as number;
+  }
+  return 2 * bright > strips ? "dark-on-light" : "light-on-dark";
+}
+
+/**
+ * Read a plate image: find the plate (its colour against the background; see `findPlateQuad`),
+ * warp it onto its 440 × 140 mm frame (`rectifyPlate`), binarise it against its local background
+ * (`backgroundThreshold`: shadows and uneven light cancel out), cut it into seven characters by
+ * the plate's layout (`segmentRectifiedPlate`) and classify each. The result carries a plate-level
+ * `confidence`; a reading under `minConfidence` is flagged `lowConfidence`.
+ *
+ * Errors (`PlateBpError`): `INVALID_IMAGE` when the plate is under {@link MIN_PLATE_WIDTH} pixels
+ * wide, or covers under {@link MIN_PLATE_COVERAGE} of the image (a whole car or street: crop to the
+ * plate first); `SEGMENTATION_FAILED` ("no plate found") when no character-sized shape is found,
+ * or fewer than {@link MIN_CHARACTER_CELLS} of the plate's seven cells hold a character-shaped
+ * mark: noise, a texture, a scene without a coloured plate.
+ * With `count` other than 7, the plate is cut by projections alone ({@link segmentPlate}).
+ */
 export function readPlate(
   image: RasterImage | GrayImage,
   options: ReadPlateOptions = {},
 ): PlateReading {
-  const gray = "channels" in image ? toGrayscale(image) : image;
-  const bin = binarize(gray);
   const model = options.model ?? loadDefaultModel("alphanumerics");
-  const segs = segmentPlate(bin, options);
-  const characters = segs.map((s) => ({
-    ...classifyFeatures(model, binaryFeatures(s.image, model.features)),
-    box: s.box,
-  }));
-  return { text: characters.map((c) => c.label).join(""), characters };
+  const minConfidence = options.minConfidence ?? PLATE_CONFIDENCE_THRESHOLD;
+  if (!(typeof minConfidence === "number" && minConfidence >= 0 && minConfidence <= 1)) {
+    throw new PlateBpError(
+      "INVALID_OPTION",
+      `readPlate: minConfidence must be a number in [0, 1], got ${String(minConfidence)}`,
+    );
+  }
+  const classify = (segs: PlateSegment[]) =>
+    segs.map((s) => ({
+      ...classifyFeatures(model, binaryFeatures(s.image, model.features)),
+      box: s.box,
+    }));
+  if (options.count !== undefined && options.count !== 7) {
+    // another layout: the projection segmenter on the image as given
+    const gray = "channels" in image ? toGrayscale(image) : image;
+    const bin = binarize(gray);
+    const characters = classify(segmentPlate(bin, options));
+    const conf = Math.min(...characters.map((c) => c.confidence));
+    return {
+      text: characters.map((c) => c.label).join(""),
+      characters,
+      confidence: conf,
+      lowConfidence: conf < minConfidence,
+      segmentationQuality: 1,
+      plate: findPlateQuad({ width: gray.width, height: gray.height, data: gray.data }),
+      rectified: { image: gray, binary: bin, pixelsPerMm: gray.width / PLATE_LAYOUT.width },
+    };
+  }
+  const quad = findPlateQuad(image);
+  if (quad.width < MIN_PLATE_WIDTH) {
+    throw new PlateBpError(
+      "INVALID_IMAGE",
+      `readPlate: the plate is ${Math.round(quad.width)} pixels wide, too small to read (at least ${MIN_PLATE_WIDTH} are needed); use a closer or higher-resolution image`,
+    );
+  }
+  if (quad.coverage < MIN_PLATE_COVERAGE) {
+    throw new PlateBpError(
+      "INVALID_IMAGE",
+      `readPlate: the plate found covers only ${(quad.coverage * 100).toFixed(1)}% of the ${image.width}x${image.height} image (at least ${MIN_PLATE_COVERAGE * 100}% expected); readPlate reads a cropped plate: crop the image to the plate first`,
+    );
+  }
+  const P = PIXELS_PER_MM;
+  const rect = rectifyPlate(image, { quad, pixelsPerMm: P });
+  const polarity = platePolarity(rect.image, P);
+  const { width: w, height: h } = rect.image;
+  const region = new Uint8Array(w * h);
+  const L = PLATE_LAYOUT;
+  for (let y = Math.round(L.charTop * P); y < Math.round((L.charTop + L.charHeight) * P); y++) {
+    region.fill(1, y * w + Math.round(12 * P), y * w + Math.round((L.width - 12) * P));
+  }
+  const bin = backgroundThreshold(rect.image, {
+    window: 2 * Math.round(22.5 * P) + 1,
+    polarity,
+    region,
+    background: stripBackground(rect.image, {
+      top: [Math.round(9 * P), Math.round(21 * P)],
+      bottom: [Math.round((L.height - 21) * P), Math.round((L.height - 9) * P)],
+    }),
+  });
+  const seg = segmentRectifiedPlate(bin, P);
+  if (seg.characterCells < MIN_CHARACTER_CELLS) {
+    throw new PlateBpError(
+      "SEGMENTATION_FAILED",
+      `readPlate: no plate found: the shapes in the image do not line up as characters in a plate's seven cells (${seg.characterCells} of 7 look like characters, at least ${MIN_CHARACTER_CELLS} needed); pass an image cropped to one plate`,
+    );
+  }
+  const characters = classify(seg.segments);
+  const lowest = Math.min(...characters.map((c) => c.confidence));
+  const confidence = lowest * seg.quality;
+  return {
+    text: characters.map((c) => c.label).join(""),
+    characters,
+    confidence,
+    lowConfidence: confidence < minConfidence,
+    segmentationQuality: seg.quality,
+    plate: quad,
+    rectified: { image: rect.image, binary: bin, pixelsPerMm: P },
+  };
 }

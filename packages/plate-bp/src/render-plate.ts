@@ -5,32 +5,35 @@ import {
   resolveAugmentation,
   sampleAugmentation,
 } from "./augmentation.js";
+import { CAMERA_VIEW_PRESET, renderCameraPlate } from "./camera-view.js";
 import { PLATE_ALPHANUMERICS } from "./charsets.js";
 import { PlateBpError } from "./errors.js";
 import type { GlyphFont } from "./glyph-font.js";
 import type { RasterImage } from "./image-types.js";
+import { CHAR_H, CHAR_W, CHAR_X, MAX_INK_W, PLATE_H, PLATE_W } from "./internal/plate-geometry.js";
 import { createRng } from "./internal/prng.js";
 import { gaussianBlur, type Polygon, rasterizePolygons } from "./internal/rasterize.js";
 import { placeGlyph } from "./render-character.js";
 
+/** What {@link renderPlate} accepts as `augment`: a character preset or ranges, or `"camera"`. */
+export type PlateAugmentation = AugmentationPreset | AugmentationRanges | "camera";
+
 export interface RenderPlateOptions {
-  /** Pixels per millimetre of the 440 x 140 mm plate (default 0.6: 264 x 84 pixels). */
+  /**
+   * Pixels per millimetre of the 440 x 140 mm plate (default 0.6: 264 x 84 pixels). With
+   * `augment: "camera"` it fixes the resolution that is otherwise drawn from 0.35–0.6.
+   */
   scale?: number;
-  /** Plate-level distortion (default "mild"); characters are not distorted one by one. */
-  augment?: AugmentationPreset | AugmentationRanges;
+  /**
+   * Plate-level distortion (default "mild"); characters are not distorted one by one.
+   * `"camera"`: the plate as a camera sees it ({@link renderCameraPlate} with
+   * {@link CAMERA_VIEW_PRESET}): perspective on a gray background, rotation, low resolution, blur,
+   * noise, a shadow band and a JPEG round trip; the image is then larger than the plate.
+   */
+  augment?: PlateAugmentation;
   /** Default 0. */
   seed?: number;
 }
-
-// Chinese blue plate geometry (mm): 440 x 140, characters 45 x 90, 12 mm apart,
-// a 34 mm gap holding the separator dot after the second character.
-const PLATE_W = 440;
-const PLATE_H = 140;
-const CHAR_W = 45;
-const CHAR_H = 90;
-// glyphs wider than the 45 mm cell are scaled down, so characters never touch
-const MAX_INK_W = 45;
-const CHAR_X = [15.5, 72.5, 151.5, 208.5, 265.5, 322.5, 379.5];
 
 function rect(x0: number, y0: number, x1: number, y1: number, cw: boolean): Polygon {
   return cw ? [x0, y0, x1, y0, x1, y1, x0, y1] : [x0, y0, x0, y1, x1, y1, x1, y0];
@@ -59,6 +62,13 @@ export function renderPlate(
       "INVALID_OPTION",
       `renderPlate: scale must be in [0.3, 10] pixels per mm, got ${String(scale)}`,
     );
+  }
+  if (options.augment === "camera") {
+    const ranges =
+      options.scale === undefined
+        ? CAMERA_VIEW_PRESET
+        : { ...CAMERA_VIEW_PRESET, pxPerMm: [scale, scale] as const };
+    return renderCameraPlate(font, text, { seed: options.seed ?? 0, ranges }).image;
   }
   const width = Math.round(PLATE_W * scale);
   const height = Math.round(PLATE_H * scale);

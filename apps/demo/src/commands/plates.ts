@@ -3,6 +3,7 @@ import {
   classifyImageWith,
   loadDefaultModel,
   loadPlateModel,
+  PLATE_CONFIDENCE_THRESHOLD,
   PlateBpError,
   type PlateClassifier,
   type RasterImage,
@@ -73,9 +74,19 @@ async function classify(ctx: Context): Promise<Classified[]> {
 
 export interface PlateRead {
   file: string;
+  /** The plate's characters; "" when no plate was found. */
   text: string;
+  /** False when the image holds no readable plate (`reason` says why). */
+  found: boolean;
+  /** Plate-level confidence, 0..1 (0 when no plate was found). */
+  confidence: number;
+  /** True when `confidence` is under the reading threshold: check this reading. */
+  lowConfidence: boolean;
   characters: { label: string; confidence: number }[];
+  reason?: string;
 }
+
+const pct1 = (v: number) => `${(v * 100).toFixed(1)}%`;
 
 async function read(ctx: Context): Promise<PlateRead[]> {
   const model = loadModel(ctx.flags, "alphanumerics");
@@ -86,6 +97,26 @@ async function read(ctx: Context): Promise<PlateRead[]> {
     try {
       reading = readPlate(image, { model });
     } catch (error) {
+      const noPlate =
+        error instanceof PlateBpError &&
+        (error.code === "SEGMENTATION_FAILED" || error.code === "INVALID_IMAGE");
+      if (noPlate) {
+        // no plate in this image (or one too small to read): say so and go on with the others
+        const reason = error.message.replace(/^readPlate: /, "");
+        out.push({
+          file,
+          text: "",
+          found: false,
+          confidence: 0,
+          lowConfidence: true,
+          characters: [],
+          reason,
+        });
+        ctx.log(
+          `${file}: ${reason.startsWith("no plate found") ? reason : `no plate read: ${reason}`}`,
+        );
+        continue;
+      }
       if (error instanceof PlateBpError) {
         throw new InputFileError(file, `cannot read a plate in '${file}': ${error.message}`);
       }
@@ -94,10 +125,18 @@ async function read(ctx: Context): Promise<PlateRead[]> {
     out.push({
       file,
       text: reading.text,
+      found: true,
+      confidence: reading.confidence,
+      lowConfidence: reading.lowConfidence,
       characters: reading.characters.map((c) => ({ label: c.label, confidence: c.confidence })),
     });
     const lowest = Math.min(...reading.characters.map((c) => c.confidence));
-    ctx.log(`${file}: ${reading.text} (lowest character confidence ${(lowest * 100).toFixed(1)}%)`);
+    const flag = reading.lowConfidence
+      ? ` LOW CONFIDENCE (under ${pct1(PLATE_CONFIDENCE_THRESHOLD)}): check this reading`
+      : "";
+    ctx.log(
+      `${file}: ${reading.text} (plate confidence ${pct1(reading.confidence)}, lowest character ${pct1(lowest)})${flag}`,
+    );
   }
   return out;
 }
