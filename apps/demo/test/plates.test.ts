@@ -1,7 +1,14 @@
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { readCheckpointInfo, verifyCheckpoint } from "@trainkit/checkpoint";
-import { loadFont, loadPlateModel, renderCharacter, renderPlate } from "@trainkit/plate-bp";
+import {
+  loadFont,
+  loadPlateModel,
+  renderCameraPlate,
+  renderCharacter,
+  renderPlate,
+} from "@trainkit/plate-bp";
+import jpeg from "jpeg-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PlatesTrainResult } from "../src/commands/plates.js";
 import { UNSEEN_FONT_FILES } from "../src/plates/fonts.js";
@@ -103,6 +110,32 @@ describe("trainkit plates classify and read (shipped models)", () => {
     const rows = JSON.parse(run.stdout) as { file: string; text: string; characters: unknown[] }[];
     expect(rows.map((r) => r.text)).toEqual(plateTexts);
     for (const r of rows) expect(r.characters).toHaveLength(7);
+  });
+
+  it("read: plates as a camera sees them (perspective, shadow, blur, JPEG), as PNG and JPEG", () => {
+    const texts = ["HN7C31D", "PX48K2M"];
+    const files = texts.flatMap((text, i) => {
+      const { image } = renderCameraPlate(font, text, { seed: 400 + i });
+      const rgba = new Uint8Array(image.width * image.height * 4);
+      for (let p = 0; p < image.width * image.height; p++) {
+        rgba.set(image.data.subarray(p * 3, p * 3 + 3), p * 4);
+        rgba[p * 4 + 3] = 255;
+      }
+      const png = path.join(images, `camera-${i}.png`);
+      writeFileSync(png, imagePng({ ...image, data: image.data as Uint8Array, channels: 3 }));
+      const jpg = path.join(images, `camera-${i}.jpg`);
+      writeFileSync(
+        jpg,
+        jpeg.encode({ width: image.width, height: image.height, data: rgba }, 90).data,
+      );
+      return [png, jpg];
+    });
+    const run = trainkit("plates", "read", ...files, "--json");
+    expect(run.code, run.stderr).toBe(0);
+    const rows = JSON.parse(run.stdout) as { text: string; lowConfidence: boolean }[];
+    expect(rows.map((r) => r.text)).toEqual([texts[0], texts[0], texts[1], texts[1]]);
+    const text = trainkit("plates", "read", files[0] as string);
+    expect(text.stdout).toContain(`${files[0]}: ${texts[0]} (plate confidence`);
   });
 
   it("unreadable files and bad model files get a clear error naming them", () => {
