@@ -65,6 +65,40 @@ describe("the demo experiment (cpu backend, --quick sizes, 2 epochs)", () => {
     for (const s of data.samples) expect(data.charset).toContain(s.label);
   });
 
+  it("reads camera-view plates and draws where each was found and cut", () => {
+    const count = (image: { data: Uint8ClampedArray }, rgb: number[]) => {
+      let n = 0;
+      for (let i = 0; i < image.data.length; i += 3) {
+        if (
+          image.data[i] === rgb[0] &&
+          image.data[i + 1] === rgb[1] &&
+          image.data[i + 2] === rgb[2]
+        )
+          n++;
+      }
+      return n;
+    };
+    expect(data.cameraPlates).toHaveLength(2);
+    for (const p of data.cameraPlates) {
+      expect(p.truth).toMatch(/^[0-9A-Z]{7}$/);
+      // The shipped model reads these two exactly (it reads 99% of camera-view plates).
+      expect(p.shipped).toBe(p.truth);
+      expect(p.refused).toBeUndefined();
+      expect(p.read).toHaveLength(7);
+      expect(p.exact).toBe(p.read === p.truth);
+      expect(p.confidence).toBeGreaterThanOrEqual(0);
+      expect(p.confidence).toBeLessThanOrEqual(1);
+      expect(p.lowConfidence).toBe(p.confidence < 0.7);
+      // the outline found (red) on the camera view, 7 boxes on the plate
+      expect(count(p.camera, [220, 30, 30])).toBeGreaterThan(2 * p.camera.width);
+      expect(p.rectified).toMatchObject({ width: 264, height: 84 });
+      expect(p.binary).toMatchObject({ width: 264, height: 84 });
+      expect(count(p.binary as { data: Uint8ClampedArray }, [40, 110, 230])).toBeGreaterThan(
+        7 * 40,
+      );
+    }
+  });
+
   it("writes the checkpoint, the weights-only releases and a plate model", () => {
     const [checkpoint, fp32, fp16] = data.sizes;
     expect(fp32?.ratio).toBe(1);

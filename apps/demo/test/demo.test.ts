@@ -72,6 +72,28 @@ describe("trainkit demo --quick", () => {
     );
   });
 
+  it("reads camera-view plates, prints them, and shows the found plate and its cuts in the report", () => {
+    expect(result.cameraPlates).toHaveLength(2);
+    for (const p of result.cameraPlates) {
+      expect(Object.keys(p).sort()).toEqual(
+        ["confidence", "exact", "lowConfidence", "read", "shipped", "truth"].sort(),
+      );
+      expect(p.shipped).toBe(p.truth);
+    }
+    const printed = result.cameraPlates
+      .map((p) => `${p.truth}→${p.read} (${p.confidence.toFixed(2)})`)
+      .join(" ");
+    expect(run.stderr).toContain(`camera-view plates: `);
+    expect(run.stderr).toContain(printed);
+    const html = readFileSync(path.join(out, "report.html"), "utf8");
+    const start = html.indexOf("<h2>Plates as a camera sees them</h2>");
+    expect(start).toBeGreaterThan(0);
+    const section = html.slice(start);
+    // each plate: the camera view, the rectified plate and the binarised plate with its cuts
+    const images = section.slice(0, section.indexOf("<table")).match(/<img /g) ?? [];
+    expect(images).toHaveLength(3 * 2);
+  });
+
   it("splits paired and stratified: 34 classes, 80/20", () => {
     expect(result.charset).toBe("0123456789ABCDEFGHJKLMNPQRSTUVWXYZ");
     expect(result.rows.train + result.rows.validation).toBe(3 * 34 * 3);

@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import type { Context } from "../context.js";
 import { type DemoData, demoExperiment, type ResumeCheck } from "../experiments/demo.js";
-import type { SizeRow } from "../experiments/demo-evaluation.js";
+import type { CameraPlateRead, SizeRow } from "../experiments/demo-evaluation.js";
 import { listenForInterrupt } from "../interrupt.js";
 import type { BpEpoch } from "../plates/train-plates.js";
 import { demoReport, formatBytes } from "../report/demo-report.js";
@@ -27,6 +27,8 @@ export type DemoResult = CommandResult<
   "demo",
   Pick<DemoData, (typeof BEFORE)[number] | (typeof AFTER)[number]> & {
     epochs: BpEpoch[];
+    /** The camera-view plates' readings, without their pictures. */
+    cameraPlates: Omit<CameraPlateRead, "camera" | "rectified" | "binary">[];
   }
 >;
 
@@ -65,6 +67,7 @@ export async function runDemo(ctx: Context): Promise<DemoResult> {
       ...pick(d, BEFORE),
       epochs: d.straight.history,
       ...pick(d, AFTER),
+      cameraPlates: d.cameraPlates.map(({ camera, rectified, binary, ...reading }) => reading),
     }),
   });
 }
@@ -78,6 +81,10 @@ function logSummary(ctx: Context, data: DemoData): void {
   );
   log(
     `plates: ${plates.filter((p) => p.exact).length}/${plates.length} read exactly: ${plates.map((p) => `${p.truth}→${p.read}`).join(" ")}`,
+  );
+  const camera = data.cameraPlates;
+  log(
+    `camera-view plates: ${camera.filter((p) => p.exact).length}/${camera.length} read exactly: ${camera.map((p) => `${p.truth}→${p.refused ? "(no plate found)" : `${p.read} (${p.confidence.toFixed(2)})`}`).join(" ")}`,
   );
   const from = resume.resumedFrom
     ? `resumed from ${shortPath(resume.resumedFrom)} (end of epoch ${resume.resumedFromEpoch})`

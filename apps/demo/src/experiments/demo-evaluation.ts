@@ -7,10 +7,12 @@ import {
   classifyImageWith,
   type GlyphFont,
   type GrayImage,
+  PlateBpError,
   type PlateClassifier,
   type RasterImage,
   randomPlateText,
   readPlate,
+  renderCameraPlate,
   renderCharacter,
   renderPlate,
   savePlateModel,
@@ -20,6 +22,7 @@ import { predictRows } from "../plates/classifier.js";
 import type { CharacterRows } from "../plates/dataset.js";
 import { fontLabel } from "../plates/fonts.js";
 import type { BpConfig } from "../plates/train-plates.js";
+import { drawBox, drawPolygon, type RgbImage, toRgb } from "../report/overlay.js";
 import { accuracyOf, confusionMatrix } from "../train.js";
 
 export interface SizeRow {
@@ -38,6 +41,31 @@ export interface PlateRead {
   exact: boolean;
 }
 
+/**
+ * A plate as a camera sees it (perspective, shadow, blur, JPEG), read with this run's model, and
+ * the pictures that show why it was read so: where `readPlate` found the plate, the plate
+ * rectified onto its 440 × 140 mm frame, and the binarised plate with the seven cuts.
+ */
+export interface CameraPlateRead {
+  truth: string;
+  /** This run's model's reading; "" when `readPlate` refused the image (see `refused`). */
+  read: string;
+  /** The shipped model's reading of the same image ("" when refused). */
+  shipped: string;
+  exact: boolean;
+  /** The plate-level confidence of this run's reading, and whether it is under the threshold. */
+  confidence: number;
+  lowConfidence: boolean;
+  /** readPlate's message when it found no plate to read. */
+  refused?: string;
+  /** The camera view, with the plate's outline as readPlate found it (red). */
+  camera: RgbImage;
+  /** The rectified gray plate with each character's box (blue); absent when refused. */
+  rectified?: RgbImage;
+  /** The binarised rectified plate (characters white) with the same boxes. */
+  binary?: RgbImage;
+}
+
 /** What the trained model does on unseen fonts and whole plates, and what its files weigh. */
 export interface DemoEvaluation {
   unseenFontAccuracy: number;
@@ -47,6 +75,8 @@ export interface DemoEvaluation {
   confusion: number[][];
   plates: PlateRead[];
   plateImages: { image: RasterImage; plate: PlateRead }[];
+  /** Camera-view plates in unseen fonts, read with this run's model. */
+  cameraPlates: CameraPlateRead[];
   /** Characters in unseen fonts, what the model says and how sure it is. */
   samples: { image: GrayImage; char: string; label: string; confidence: number }[];
   sizes: SizeRow[];
@@ -97,6 +127,7 @@ export async function evaluateDemoModel(
     ...release,
     plates: plateImages.map((p) => p.plate),
     plateImages,
+    cameraPlates: readCameraPlates(classifier, input),
     samples: sampleCharacters(classifier, input),
   };
 }
@@ -168,6 +199,64 @@ function readPlates(classifier: PlateClassifier, input: EvaluationInput) {
     const read = readPlate(image, { model: classifier }).text;
     const shipped = readPlate(image).text;
     return { image, plate: { truth, read, shipped, exact: read === truth } };
+  });
+}
+
+const FOUND: readonly [number, number, number] = [220, 30, 30];
+const CUT: readonly [number, number, number] = [40, 110, 230];
+
+/** readPlate's text and confidence, or its refusal (a PlateBpError) as a message. */
+function tryRead(image: RasterImage, model?: PlateClassifier) {
+  try {
+    return { reading: readPlate(image, model ? { model } : {}) };
+  } catch (error) {
+    if (error instanceof PlateBpError) return { refused: error.message };
+    throw error;
+  }
+}
+
+/** Plates rendered as a camera sees them in unseen fonts, read and drawn (see CameraPlateRead). */
+function readCameraPlates(classifier: PlateClassifier, input: EvaluationInput): CameraPlateRead[] {
+  const { seed, unseenFonts } = input;
+  return Array.from({ length: input.quick ? 2 : 4 }, (_, i) => {
+    const plateSeed = seed * 1000 + 500 + i;
+    const truth = randomPlateText(plateSeed);
+    const font = unseenFonts[(i + 1) % unseenFonts.length] as GlyphFont;
+    const view = renderCameraPlate(font, truth, { seed: plateSeed });
+    const camera = toRgb(view.image);
+    const ours = tryRead(view.image, classifier);
+    const shipped = tryRead(view.image).reading?.text ?? "";
+    if (ours.reading === undefined) {
+      return {
+        truth,
+        read: "",
+        shipped,
+        exact: false,
+        confidence: 0,
+        lowConfidence: true,
+        refused: ours.refused,
+        camera,
+      };
+    }
+    const { reading } = ours;
+    drawPolygon(camera, reading.plate.corners, FOUND);
+    const rectified = toRgb(reading.rectified.image);
+    const binary = toRgb(reading.rectified.binary, 255);
+    for (const c of reading.characters) {
+      drawBox(rectified, c.box, CUT);
+      drawBox(binary, c.box, CUT);
+    }
+    return {
+      truth,
+      read: reading.text,
+      shipped,
+      exact: reading.text === truth,
+      confidence: reading.confidence,
+      lowConfidence: reading.lowConfidence,
+      camera,
+      rectified,
+      binary,
+    };
   });
 }
 

@@ -23,7 +23,10 @@ export function formatBytes(bytes: number): string {
       : `${bytes} B`;
 }
 
-/** The `demo` report: training, the resume check, unseen fonts, whole plates, sizes. */
+/**
+ * The `demo` report: training, the resume check, unseen fonts, whole plates, plates as a camera
+ * sees them, sizes.
+ */
 export function demoReport(data: DemoData, run: RunInfo): Report {
   const { config } = data;
   const report = newReport(
@@ -35,6 +38,7 @@ export function demoReport(data: DemoData, run: RunInfo): Report {
   resumeSection(report, data, run);
   unseenSection(report, data);
   platesSection(report, data);
+  cameraSection(report, data);
   sizeSection(report, data);
   return report;
 }
@@ -149,6 +153,50 @@ function platesSection(report: Report, data: DemoData): void {
       ["plate", "read by this model", "read by the shipped model", "exact"],
       data.plates.map((p) => [p.truth, p.read, p.shipped, p.exact ? "yes" : "no"]),
     );
+}
+
+function cameraSection(report: Report, data: DemoData): void {
+  const section = report
+    .section("Plates as a camera sees them")
+    .text(
+      "Plates in unseen fonts as a camera sees them: in perspective, rotated, small, blurred, noisy, under a shadow and saved as JPEG. readPlate finds the plate's outline (red), warps it onto the 440 × 140 mm frame, binarises it against the local background so that the shadow does not become ink, and cuts seven cells where the plate's layout puts them, moved to the emptiest columns (blue boxes). Read with this run's model; a plate-level confidence under 0.7 flags a doubtful reading.",
+    );
+  for (const p of data.cameraPlates) {
+    const verdict = p.refused
+      ? `refused: ${p.refused}`
+      : `${p.read} (confidence ${p.confidence.toFixed(2)}${p.lowConfidence ? ", flagged" : ""})`;
+    section.images(
+      [
+        { src: imageDataUri(p.camera), caption: "camera view", width: p.camera.width },
+        ...(p.rectified && p.binary
+          ? [
+              {
+                src: imageDataUri(p.rectified),
+                caption: "rectified, cut",
+                width: p.rectified.width * 1.5,
+              },
+              {
+                src: imageDataUri(p.binary),
+                caption: "binarised",
+                ok: p.exact,
+                width: p.binary.width * 1.5,
+              },
+            ]
+          : []),
+      ],
+      `${p.truth} → ${verdict}`,
+    );
+  }
+  section.table(
+    ["plate", "read by this model", "confidence", "read by the shipped model", "exact"],
+    data.cameraPlates.map((p) => [
+      p.truth,
+      p.refused ? "(no plate found)" : p.read,
+      p.refused ? "" : `${p.confidence.toFixed(2)}${p.lowConfidence ? " (flagged)" : ""}`,
+      p.shipped || "(no plate found)",
+      p.exact ? "yes" : "no",
+    ]),
+  );
 }
 
 function sizeSection(report: Report, data: DemoData): void {
