@@ -22,8 +22,8 @@
  *                loss is tf.losses.softmaxCrossEntropy: public tfjs API only
  *   + trainkit   (tensorflow only) what @trainkit/backend ships for this rung: the faster
  *                kernels initBackend registers (TensorFlow's ReluGrad as the ReLU gradient,
- *                oneDNN's max pooling, MatMul for one pair of matrices) and tensorflowAdam
- *                (ResourceApplyAdam). Without it: tfjs-node's own kernels and tf.train.adam.
+ *                oneDNN's max pooling) and tensorflowAdam (ResourceApplyAdam). Without it:
+ *                tfjs-node's own kernels and tf.train.adam.
  *                Their correctness is tested in test/tensorflow-kernels.test.ts and
  *                test/tensorflow-adam.test.ts.
  *   1 thread     (tensorflow, + trainkit) initBackend({ tensorflowThreads: 1 }): TensorFlow's

@@ -57,8 +57,8 @@ export interface InitBackendOptions {
   wasmThreads?: number;
   /**
    * On the tensorflow rungs, register trainkit's faster kernels for training
-   * (`registerTensorflowKernels()`: Relu's gradient as one op, oneDNN's max pooling, MatMul for
-   * single products). Default true; false keeps tfjs-node's own kernels.
+   * (`registerTensorflowKernels()`: Relu's gradient as one op, oneDNN's max pooling). Default
+   * true; false keeps tfjs-node's own kernels.
    */
   tensorflowKernels?: boolean;
   /**

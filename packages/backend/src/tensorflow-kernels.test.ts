@@ -23,12 +23,7 @@ function thrown(f: () => unknown): BackendError {
 
 describe("registerTensorflowKernels without tfjs-node", () => {
   it("names its kernels", () => {
-    expect(TENSORFLOW_FASTER_KERNELS).toEqual([
-      "ReluGrad",
-      "MaxPool",
-      "MaxPoolGrad",
-      "BatchMatMul",
-    ]);
+    expect(TENSORFLOW_FASTER_KERNELS).toEqual(["ReluGrad", "MaxPool", "MaxPoolGrad"]);
   });
 
   it("throws NOT_REGISTERED, naming the package to load, when no 'tensorflow' backend is registered", () => {
@@ -62,5 +57,18 @@ describe("registerTensorflowKernels without tfjs-node", () => {
     expect(registerTensorflowKernels({ kernels: ["MaxPool"] }).skipped.map((s) => s.name)).toEqual([
       "MaxPool",
     ]);
+  });
+
+  it("rejects BatchMatMul, saying in one line why it was removed and what to pass instead", () => {
+    tf.registerBackend("tensorflow", () => new MathBackendCPU());
+    const error = thrown(() => registerTensorflowKernels({ kernels: ["ReluGrad", "BatchMatMul"] }));
+    expect(error.code).toBe("INVALID_OPTION");
+    expect(error.message).not.toContain("\n");
+    expect(error.message).toContain('"BatchMatMul", which trainkit no longer replaces');
+    expect(error.message).toMatch(/MatMul.*corrupts memory on AVX-512 CPUs when a signal arrives/);
+    expect(error.message).toContain("tfjs-node's own BatchMatMulV2 is used");
+    expect(error.message).toContain("'ReluGrad', 'MaxPool', 'MaxPoolGrad'");
+    // nothing was registered before the error
+    expect(tf.getKernel("ReluGrad", "tensorflow")).toBeUndefined();
   });
 });

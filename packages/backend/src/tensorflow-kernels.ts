@@ -18,7 +18,6 @@ import {
   type MarkedKernelConfig,
   type TensorflowBackendLike,
 } from "./internal/tensorflow-binding.js";
-import { plainMatMulConfig } from "./internal/tensorflow-mat-mul.js";
 import {
   RELU_GRAD_KERNEL,
   reluGradConfig,
@@ -28,14 +27,25 @@ import {
 /**
  * The kernels `registerTensorflowKernels` puts on the tensorflow backend (tfjs-node):
  * `ReluGrad` (new: Relu's gradient as TensorFlow's one ReluGrad op), and tfjs-node's `MaxPool`
- * and `MaxPoolGrad` (oneDNN's pooling) and `BatchMatMul` (MatMul for a batch of one), replaced.
+ * and `MaxPoolGrad` (oneDNN's pooling), replaced.
  */
 export const TENSORFLOW_FASTER_KERNELS: readonly string[] = [
   RELU_GRAD_KERNEL,
   "MaxPool",
   "MaxPoolGrad",
-  "BatchMatMul",
 ];
+
+/**
+ * Kernels trainkit replaced once and no longer does, each with why: asking for one is an
+ * `INVALID_OPTION` error that says so.
+ */
+const REMOVED_KERNELS: ReadonlyMap<string, string> = new Map([
+  [
+    "BatchMatMul",
+    "TensorFlow's MatMul, which it ran, corrupts memory on AVX-512 CPUs when a signal arrives " +
+      "during it, so tfjs-node's own BatchMatMulV2 is used",
+  ],
+]);
 
 export interface RegisterTensorflowKernelsOptions {
   /** Which of `TENSORFLOW_FASTER_KERNELS` to register. Default: all of them. */
@@ -103,16 +113,11 @@ function registerMaxPool(name: "MaxPool" | "MaxPoolGrad", backend: TensorflowBac
   return replaceKernel(name, name === "MaxPool" ? oneDnnMaxPoolConfig : oneDnnMaxPoolGradConfig);
 }
 
+/** `name` is one of `TENSORFLOW_FASTER_KERNELS` (checked by the caller). */
 function register(name: string, backend: TensorflowBackendLike): Outcome {
-  switch (name) {
-    case RELU_GRAD_KERNEL:
-      return registerReluGrad();
-    case "MaxPool":
-    case "MaxPoolGrad":
-      return registerMaxPool(name, backend);
-    default:
-      return replaceKernel(name, plainMatMulConfig);
-  }
+  return name === RELU_GRAD_KERNEL
+    ? registerReluGrad()
+    : registerMaxPool(name as "MaxPool" | "MaxPoolGrad", backend);
 }
 
 /**
@@ -124,14 +129,18 @@ function register(name: string, backend: TensorflowBackendLike): Outcome {
  * - `MaxPool` and `MaxPoolGrad`: oneDNN's pooling, which TensorFlow's library ships as the
  *   internal ops `_MklNativeMaxPool` and `_MklNativeMaxPoolGrad`, instead of TensorFlow's CPU
  *   MaxPoolGrad, which is several times slower than the pooling itself.
- * - `BatchMatMul` with a batch of one: TensorFlow's `MatMul` instead of `BatchMatMulV2`.
  *
- * Anything outside the tested cases (other dtypes, explicit padding, batches above one) still runs
- * tfjs-node's own kernel, and so does max pooling for good where TensorFlow's library lacks the
- * oneDNN ops. Called by `initBackend` on the tensorflow rungs. Idempotent.
+ * Matrix products stay with tfjs-node's `BatchMatMulV2`: TensorFlow's `MatMul`, which trainkit
+ * once ran instead, corrupts the heap on AVX-512 CPUs when a signal arrives during it.
  *
- * Throws a `BackendError` (`NOT_REGISTERED`) when no 'tensorflow' backend is registered. A
- * 'tensorflow' backend that is not tfjs-node's gets nothing: every kernel is `skipped`.
+ * Anything outside the tested cases (other dtypes, explicit padding) still runs tfjs-node's own
+ * kernel, and so does max pooling for good where TensorFlow's library lacks the oneDNN ops.
+ * Called by `initBackend` on the tensorflow rungs. Idempotent.
+ *
+ * Throws a `BackendError`: `INVALID_OPTION` for a name in `options.kernels` that is not one of
+ * `TENSORFLOW_FASTER_KERNELS` (for `BatchMatMul`, saying why it was removed), `NOT_REGISTERED`
+ * when no 'tensorflow' backend is registered. A 'tensorflow' backend that is not tfjs-node's gets
+ * nothing: every kernel is `skipped`.
  */
 export function registerTensorflowKernels(
   options: RegisterTensorflowKernelsOptions = {},
@@ -139,10 +148,15 @@ export function registerTensorflowKernels(
   const names = options.kernels ?? TENSORFLOW_FASTER_KERNELS;
   for (const name of names) {
     if (!TENSORFLOW_FASTER_KERNELS.includes(name)) {
+      const removed = REMOVED_KERNELS.get(name);
+      const choices = TENSORFLOW_FASTER_KERNELS.map((k) => `'${k}'`).join(", ");
       throw new BackendError(
         "INVALID_OPTION",
-        `options.kernels has ${JSON.stringify(name)}, which is not one of trainkit's tensorflow ` +
-          `kernels; use some of ${TENSORFLOW_FASTER_KERNELS.map((k) => `'${k}'`).join(", ")}.`,
+        removed !== undefined
+          ? `options.kernels has ${JSON.stringify(name)}, which trainkit no longer replaces: ` +
+              `${removed}. Leave it out: pass some of ${choices}, or no kernels option for all.`
+          : `options.kernels has ${JSON.stringify(name)}, which is not one of trainkit's ` +
+              `tensorflow kernels; use some of ${choices}.`,
       );
     }
   }

@@ -20,7 +20,6 @@ export interface NativeTensor {
  */
 export interface TensorflowBinding {
   TF_FLOAT: number;
-  TF_INT32: number;
   TF_ATTR_INT: number;
   TF_ATTR_TYPE: number;
   TF_ATTR_BOOL: number;

@@ -18,10 +18,6 @@ export const tensorflowKernelCounts = {
   maxPoolGradRecomputed: 0,
   /** MaxPoolGrads left to tfjs-node's kernel. */
   maxPoolGradFallback: 0,
-  /** Batch-1 BatchMatMuls run as MatMul. */
-  matMul: 0,
-  /** BatchMatMuls left to tfjs-node's kernel. */
-  matMulFallback: 0,
 };
 
 export type TensorflowKernelCounts = typeof tensorflowKernelCounts;

@@ -112,6 +112,8 @@ export interface KernelsReport {
   withKernels?: Pick<BackendChoice, "name" | "tensorflowKernels"> & { reason: string };
   /** which kernels of TENSORFLOW_FASTER_KERNELS are trainkit's in the registry now */
   trainkitKernels?: string[];
+  /** the BatchMatMul kernel for 'tensorflow' is tfjs-node's own, after registration */
+  ownBatchMatMul?: boolean;
   cases: KernelCase[];
   workspaces?: WorkspaceLifecycle;
   runtimeFailure?: RuntimeFailure;
@@ -260,7 +262,8 @@ for (const [label, shape, window, strides, pad] of pools) {
 }
 
 // Matrix products (tfjs makes them rank 3 with a batch of one), with every transpose, and their
-// gradients (products with transposes again).
+// gradients (products with transposes again): registration leaves them to tfjs-node's
+// BatchMatMulV2 (trainkit's MatMul kernel was removed: it corrupted the heap on a signal).
 const products: [string, number[], number[], boolean, boolean][] = [
   ["64x300 @ 300x10", [64, 300], [300, 10], false, false],
   ["transposeA 300x64 @ 300x10", [300, 64], [300, 10], true, false],
@@ -348,45 +351,6 @@ cases.push(
       } finally {
         x.dispose();
       }
-    },
-  },
-  {
-    name: "fallback matMul batch 2",
-    group: "fallback",
-    run: async () => {
-      const xs = [tf.tensor3d(values(24, 8), [2, 3, 4]), tf.tensor3d(values(40, 9), [2, 4, 5])];
-      try {
-        return await gradResults("batch 2", xs, (p, q) =>
-          tf.matMul(p as tf.Tensor, q as tf.Tensor),
-        );
-      } finally {
-        tf.dispose(xs);
-      }
-    },
-  },
-  {
-    // forward only: tfjs 4.22's gradient of a broadcast product throws (and leaks) everywhere
-    name: "fallback matMul broadcast batch 1 against 2",
-    group: "fallback",
-    run: async () => {
-      const a = tf.tensor3d(values(12, 10), [1, 3, 4]);
-      const b = tf.tensor3d(values(40, 11), [2, 4, 5]);
-      const y = tf.matMul(a, b);
-      const out = { y: await read(y) };
-      tf.dispose([a, b, y]);
-      return out;
-    },
-  },
-  {
-    name: "fallback matMul int32",
-    group: "fallback",
-    run: async () => {
-      const a = tf.tensor2d(Int32Array.from([1, -2, 3, 4, 5, -6]), [2, 3], "int32");
-      const b = tf.tensor2d(Int32Array.from([7, 8, -9, 10, 11, 12]), [3, 2], "int32");
-      const y = tf.matMul(a, b);
-      const out = { y: await read(y) };
-      tf.dispose([a, b, y]);
-      return out;
     },
   },
 );
@@ -568,6 +532,11 @@ function choiceSummary(choice: BackendChoice) {
   };
 }
 
+function ownBatchMatMul(): boolean {
+  const kernel = tf.getKernel("BatchMatMul", "tensorflow") as tf.KernelConfig | undefined;
+  return kernel !== undefined && !isTrainkitKernel(kernel);
+}
+
 function trainkitKernels(): string[] {
   return TENSORFLOW_FASTER_KERNELS.filter((k) =>
     isTrainkitKernel(tf.getKernel(k, "tensorflow") as tf.KernelConfig | undefined),
@@ -654,6 +623,7 @@ async function parity(): Promise<KernelsReport> {
   );
   report.withKernels = choiceSummary(await initBackend({ prefer: "tensorflow-cpu" }));
   report.trainkitKernels = trainkitKernels();
+  report.ownBatchMatMul = ownBatchMatMul();
 
   for (const c of cases) {
     const ours = await onBackend("tensorflow", c);
