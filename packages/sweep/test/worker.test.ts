@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -233,6 +234,41 @@ describe.skipIf(!REDIS)("sweep workers in this process, on a real redis-server",
     const collected = await collectSweep(sweepId, { connection: server.socket, queueName: "e" });
     expect(collected.results[trial?.id as string]?.values).toEqual([1, 2]);
     expect(collected.attempts.map((a) => a.outcome)).toEqual(["fenced", "completed"]);
+  });
+
+  it("a trial whose job failed without a result (not through a sweep worker) is failed with BullMQ's reason", async () => {
+    // Another program's worker on the sweep's queue fails every job: no result is ever written,
+    // the jobs end in BullMQ's failed set, and the status and report read them from there.
+    const { sweepId } = await submitSweep(
+      { ...ashaSweep, seed: 5, space: { lr: { type: "grid", values: [0.01] } } },
+      { connection: server.socket, queueName: "f" },
+    );
+    const connection = new Redis(server.socket, { maxRetriesPerRequest: null });
+    const foreign = new Worker(
+      "f",
+      async () => {
+        throw new Error("not a sweep worker");
+      },
+      { connection },
+    );
+    try {
+      const status = await waitForSweep(sweepId, {
+        connection: server.socket,
+        queueName: "f",
+        pollMs: 100,
+      });
+      expect(status).toMatchObject({ trials: 3, done: true, failed: 3, running: 0, waiting: 0 });
+      const { summary } = await collectSweep(sweepId, {
+        connection: server.socket,
+        queueName: "f",
+      });
+      expect(summary.trials.map((t) => [t.status, t.error, t.attempts])).toEqual(
+        Array(3).fill(["failed", "not a sweep worker", 3]), // the default: 3 attempts
+      );
+    } finally {
+      await foreign.close();
+      connection.disconnect();
+    }
   });
 
   it("status, report and cancel of an unknown sweep say so", async () => {

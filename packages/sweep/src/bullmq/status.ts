@@ -3,7 +3,7 @@ import type { Redis } from "ioredis";
 import type { Sweep } from "../definition.js";
 import { SweepError } from "../errors.js";
 import { type SweepSummary, summarizeTrials, type TrialResult } from "../summary.js";
-import { expandTrials } from "../trials.js";
+import { expandTrials, type Trial } from "../trials.js";
 import {
   closeClient,
   describeConnection,
@@ -67,9 +67,12 @@ export interface CollectedSweep {
 }
 
 interface SweepSession {
+  sweepId: string;
   client: Redis;
   queue: Queue<TrialJobData>;
   sweep: Sweep;
+  /** The sweep's trials, in order. */
+  trials: Trial[];
   meta: SweepMeta;
   keys: SweepKeys;
   queueName: string;
@@ -108,7 +111,8 @@ async function openSession(
   try {
     const { meta, sweep } = await readMeta(client, queueName, sweepIdValue);
     const keys = sweepKeys(queueName, sweepIdValue);
-    return { client, queue, sweep, meta, keys, queueName, close };
+    const trials = expandTrials(sweep);
+    return { sweepId: sweepIdValue, client, queue, sweep, trials, meta, keys, queueName, close };
   } catch (e) {
     await close();
     throw e;
@@ -136,42 +140,48 @@ async function readResults(client: Redis, keys: SweepKeys): Promise<Record<strin
   return out;
 }
 
-/** Jobs of this sweep in a BullMQ state, by trial id. */
-async function jobsIn(
-  queue: Queue<TrialJobData>,
-  sweepIdValue: string,
-  state: "active" | "failed",
-): Promise<Map<number, { reason: string; attempts: number }>> {
-  const jobs = state === "active" ? await queue.getActive() : await queue.getFailed();
-  const out = new Map<number, { reason: string; attempts: number }>();
-  for (const job of jobs) {
-    if (job?.data?.sweepId === sweepIdValue) {
-      out.set(job.data.trialIndex, { reason: job.failedReason ?? "", attempts: job.attemptsMade });
-    }
-  }
-  return out;
+/**
+ * The jobs of the trials that have no result yet, looked up by their ids (never the whole queue,
+ * which other sweeps share): how many are running, and which failed (out of attempts or stalls)
+ * with BullMQ's reason.
+ */
+async function unfinishedJobs(
+  session: SweepSession,
+  results: Record<string, StoredResult>,
+): Promise<{ running: number; failed: Map<Trial, { reason: string; attempts: number }> }> {
+  const { queue, sweepId } = session;
+  const pending = session.trials.filter((t) => results[t.id] === undefined);
+  const failed = new Map<Trial, { reason: string; attempts: number }>();
+  let running = 0;
+  await Promise.all(
+    pending.map(async (t) => {
+      const jobId = trialJobId(sweepId, t.id);
+      const state = await queue.getJobState(jobId);
+      if (state === "active") running++;
+      if (state !== "failed") return;
+      const job = await queue.getJob(jobId);
+      failed.set(t, { reason: job?.failedReason ?? "", attempts: job?.attemptsMade ?? 0 });
+    }),
+  );
+  return { running, failed };
 }
 
 function better(sweep: Sweep, a: number, b: number): boolean {
   return sweep.metric.mode === "max" ? a > b : a < b;
 }
 
-/** Results plus trials whose job failed without one (out of stalls): failed, with the reason. */
+/**
+ * Results plus trials whose job failed without one (out of stalls): failed, with the reason; and
+ * how many trials are running.
+ */
 async function finalResults(
-  client: Redis,
-  keys: SweepKeys,
-  queue: Queue<TrialJobData>,
-  sweepIdValue: string,
-  sweep: Sweep,
-): Promise<Record<string, StoredResult>> {
-  const results = await readResults(client, keys);
-  const failed = await jobsIn(queue, sweepIdValue, "failed");
-  const all = { ...results };
-  const trials = expandTrials(sweep);
-  for (const [index, { reason, attempts }] of failed) {
-    const trial = trials[index];
-    if (trial === undefined || all[trial.id] !== undefined) continue;
-    all[trial.id] = {
+  session: SweepSession,
+): Promise<{ results: Record<string, StoredResult>; running: number }> {
+  const stored = await readResults(session.client, session.keys);
+  const { running, failed } = await unfinishedJobs(session, stored);
+  const results = { ...stored };
+  for (const [trial, { reason, attempts }] of failed) {
+    results[trial.id] = {
       id: trial.id,
       status: "failed",
       epochs: 0,
@@ -182,7 +192,7 @@ async function finalResults(
       finishedAt: 0,
     };
   }
-  return all;
+  return { results, running };
 }
 
 /** Counts of a sweep's trials by state, and the best value so far. UNKNOWN_SWEEP if not submitted. */
@@ -194,31 +204,28 @@ export async function sweepStatus(
 }
 
 async function statusOf(sweepIdValue: string, session: SweepSession): Promise<SweepStatus> {
-  const { client, queue, sweep, keys } = session;
-  {
-    const results = await finalResults(client, keys, queue, sweepIdValue, sweep);
-    const running = (await jobsIn(queue, sweepIdValue, "active")).size;
-    const counts = { completed: 0, stopped: 0, failed: 0 };
-    let best: SweepStatus["best"] = null;
-    for (const r of Object.values(results)) {
-      counts[r.status]++;
-      for (const v of r.values) {
-        if (Number.isNaN(v)) continue;
-        if (best === null || better(sweep, v, best.value)) best = { trialId: r.id, value: v };
-      }
+  const { sweep } = session;
+  const { results, running } = await finalResults(session);
+  const counts = { completed: 0, stopped: 0, failed: 0 };
+  let best: SweepStatus["best"] = null;
+  for (const r of Object.values(results)) {
+    counts[r.status]++;
+    for (const v of r.values) {
+      if (Number.isNaN(v)) continue;
+      if (best === null || better(sweep, v, best.value)) best = { trialId: r.id, value: v };
     }
-    const finished = counts.completed + counts.stopped + counts.failed;
-    return {
-      sweepId: sweepIdValue,
-      sweep,
-      trials: sweep.trialCount,
-      waiting: Math.max(0, sweep.trialCount - finished - running),
-      running,
-      ...counts,
-      done: finished >= sweep.trialCount,
-      best,
-    };
   }
+  const finished = counts.completed + counts.stopped + counts.failed;
+  return {
+    sweepId: sweepIdValue,
+    sweep,
+    trials: sweep.trialCount,
+    waiting: Math.max(0, sweep.trialCount - finished - running),
+    running,
+    ...counts,
+    done: finished >= sweep.trialCount,
+    best,
+  };
 }
 
 /** Everything recorded about a sweep: results, summary, curves, ASHA's decisions, attempts. */
@@ -226,9 +233,9 @@ export async function collectSweep(
   sweepIdValue: string,
   options: SweepQueryOptions,
 ): Promise<CollectedSweep> {
-  return withSweep(sweepIdValue, options, async ({ client, queue, sweep, meta, keys }) => {
-    const results = await finalResults(client, keys, queue, sweepIdValue, sweep);
-    const trials = expandTrials(sweep);
+  return withSweep(sweepIdValue, options, async (session) => {
+    const { client, sweep, trials, meta, keys } = session;
+    const { results } = await finalResults(session);
     const pipeline = client.pipeline();
     for (const t of trials) {
       pipeline.hgetall(keys.curve(t.id));
@@ -268,11 +275,11 @@ export async function cancelSweep(
   sweepIdValue: string,
   options: SweepQueryOptions,
 ): Promise<{ removed: number; running: number }> {
-  return withSweep(sweepIdValue, options, async ({ client, queue, sweep, keys }) => {
+  return withSweep(sweepIdValue, options, async ({ client, queue, trials, keys }) => {
     await client.set(keys.cancel, "1");
     let removed = 0;
     let running = 0;
-    for (const t of expandTrials(sweep)) {
+    for (const t of trials) {
       const jobId = trialJobId(sweepIdValue, t.id);
       const state = await queue.getJobState(jobId);
       if (state === "active") {
