@@ -1,4 +1,6 @@
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { findRedisServer, startRedisServer } from "../src/bullmq.js";
 import { SweepError } from "../src/index.js";
@@ -35,6 +37,61 @@ describe("startRedisServer / findRedisServer", () => {
       b.disconnect();
       await server.stop();
       expect(existsSync(server.dir)).toBe(false);
+    },
+  );
+
+  it("stopWithThisProcess: a binary that is not there gives NO_REDIS_SERVER with the reason", async () => {
+    const error = await startRedisServer({
+      binary: "/nonexistent/redis-server",
+      stopWithThisProcess: true,
+    }).catch((e: unknown) => e);
+    expect((error as SweepError).code).toBe("NO_REDIS_SERVER");
+    expect((error as Error).message).toMatch(
+      /^could not start \/nonexistent\/redis-server \(.*ENOENT/,
+    );
+  });
+
+  it.skipIf(!findRedisServer())(
+    "stopWithThisProcess: the server stops when its process is killed with SIGKILL, and with stop()",
+    async () => {
+      const alive = (pid: number) => {
+        try {
+          process.kill(pid, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      const gone = async (pid: number) => {
+        for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 50));
+        return !alive(pid);
+      };
+      // In this process: stop() ends it, restart() keeps it under the watchdog.
+      const own = await startRedisServer({ stopWithThisProcess: true });
+      const first = own.pid as number;
+      expect(alive(first)).toBe(true);
+      await own.restart();
+      expect(await gone(first)).toBe(true);
+      const second = own.pid as number;
+      expect(second).not.toBe(first);
+      await own.stop();
+      expect(await gone(second)).toBe(true);
+      expect(existsSync(own.dir)).toBe(false);
+      // In a child process killed with SIGKILL: its server shuts down by itself.
+      const script = fileURLToPath(new URL("./fixtures/own-redis-process.ts", import.meta.url));
+      const child = spawn(process.execPath, ["--import", "tsx", script], {
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+      const pid = await new Promise<number>((resolve, reject) => {
+        child.stdout.on("data", (d: Buffer) => {
+          const match = /^redis pid (\d+)$/m.exec(String(d));
+          if (match) resolve(Number(match[1]));
+        });
+        child.once("exit", (code) => reject(new Error(`the child exited first (${code})`)));
+      });
+      expect(alive(pid)).toBe(true);
+      child.kill("SIGKILL");
+      expect(await gone(pid)).toBe(true);
     },
   );
 });

@@ -55,9 +55,29 @@ export interface StartRedisServerOptions {
   timeoutMs?: number;
   /** Extra `redis-server` arguments after trainkit's, such as `["--maxmemory", "1gb"]`. */
   args?: string[];
+  /**
+   * Stop the server when this process ends, however it ends (even by SIGKILL), so that no
+   * redis-server outlives it: the server runs under a small `/bin/sh` that holds a pipe from this
+   * process and sends the server SIGTERM once the pipe closes. The server also gets a process group
+   * of its own, so Ctrl-C in a terminal reaches this process alone, which can then stop its
+   * workers while Redis is still up. Default false. After a SIGKILL of this process, a temp dir
+   * of the server's own is left behind (the server itself shuts down cleanly).
+   */
+  stopWithThisProcess?: boolean;
 }
 
-async function answersPing(socket: string): Promise<boolean> {
+/**
+ * `sh -c WATCHDOG redis-server args...`: runs the server with stdin from /dev/null, sends it
+ * SIGTERM once the shell's stdin (a pipe from the starting process) closes, and exits with the
+ * server's status, stopping its reader.
+ */
+const WATCHDOG =
+  'exec 3<&0; "$0" "$@" </dev/null 3<&- & pid=$!; ' +
+  '{ read -r _ <&3; kill -TERM "$pid" 2>/dev/null; } & reader=$!; exec 3<&-; ' +
+  'wait "$pid"; status=$?; kill "$reader" 2>/dev/null; exit "$status"';
+
+/** The server's pid once it answers on `socket` (INFO server), null while it does not. */
+async function serverPid(socket: string): Promise<number | null> {
   const client = new Redis({
     path: socket,
     lazyConnect: true,
@@ -68,9 +88,10 @@ async function answersPing(socket: string): Promise<boolean> {
   client.on("error", () => {});
   try {
     await client.connect();
-    return (await client.ping()) === "PONG";
+    const pid = /process_id:(\d+)/.exec(await client.info("server"))?.[1];
+    return pid === undefined ? null : Number(pid);
   } catch {
-    return false;
+    return null;
   } finally {
     client.disconnect();
   }
@@ -112,15 +133,35 @@ export async function startRedisServer(
     ...["--maxmemory-policy", "noeviction"],
     ...(options.args ?? []),
   ];
+  const watchdog = options.stopWithThisProcess === true;
   let child: ChildProcess | undefined;
+  /** The redis-server's own pid (the child is its shell under a watchdog). */
+  let pid: number | undefined;
   let exited: Promise<void> = Promise.resolve();
   let stopped = false;
   const alive = () => child !== undefined && child.exitCode === null && child.signalCode === null;
 
   const launch = async () => {
     let spawnError: Error | null = null;
-    const c = spawn(binary, args, { stdio: "ignore" });
+    if (watchdog) {
+      // The shell would start, then fail to run it: say so as a direct spawn would.
+      try {
+        accessSync(binary, constants.X_OK);
+      } catch (e) {
+        throw new SweepError(
+          "NO_REDIS_SERVER",
+          `could not start ${binary} (${(e as Error).message}); fix it, or use a running Redis (--redis).`,
+        );
+      }
+    }
+    const c = watchdog
+      ? spawn("/bin/sh", ["-c", WATCHDOG, binary, ...args], {
+          stdio: ["pipe", "ignore", "ignore"],
+          detached: true,
+        })
+      : spawn(binary, args, { stdio: "ignore" });
     child = c;
+    pid = undefined;
     exited = new Promise<void>((resolve) => {
       c.once("exit", () => resolve());
       c.once("error", (e) => {
@@ -129,7 +170,12 @@ export async function startRedisServer(
       });
     });
     const deadline = Date.now() + timeoutMs;
-    while (!(await answersPing(socket))) {
+    for (;;) {
+      const answered = await serverPid(socket);
+      if (answered !== null) {
+        pid = answered;
+        return;
+      }
       if (spawnError !== null || !alive() || Date.now() > deadline) {
         const why =
           spawnError !== null
@@ -137,7 +183,11 @@ export async function startRedisServer(
             : alive()
               ? `no answer on ${socket} within ${timeoutMs} ms`
               : lastLogLine(dir) || `it exited with code ${c.exitCode}`;
-        if (alive()) c.kill("SIGKILL");
+        if (alive()) {
+          // under a watchdog: the shell, its reader and the server, in their own process group
+          if (watchdog && c.pid !== undefined) process.kill(-c.pid, "SIGKILL");
+          else c.kill("SIGKILL");
+        }
         await exited;
         throw new SweepError(
           "NO_REDIS_SERVER",
@@ -148,14 +198,17 @@ export async function startRedisServer(
     }
   };
   const kill = async (signal: NodeJS.Signals = "SIGTERM") => {
-    if (alive()) child?.kill(signal);
+    if (alive() && pid !== undefined) process.kill(pid, signal);
     await exited;
+    child?.stdin?.end();
   };
   const stop = async () => {
     if (stopped) return;
     stopped = true;
     if (alive()) {
-      const timer = setTimeout(() => child?.kill("SIGKILL"), 5000);
+      const timer = setTimeout(() => {
+        if (alive() && pid !== undefined) process.kill(pid, "SIGKILL");
+      }, 5000);
       await kill("SIGTERM");
       clearTimeout(timer);
     }
@@ -172,7 +225,7 @@ export async function startRedisServer(
     socket,
     dir,
     get pid() {
-      return alive() ? child?.pid : undefined;
+      return alive() ? pid : undefined;
     },
     kill,
     restart: async () => {
