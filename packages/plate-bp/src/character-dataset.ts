@@ -1,12 +1,18 @@
 import type { AugmentationPreset, AugmentationRanges } from "./augmentation.js";
-import { type CameraViewRanges, cameraCharacterCells } from "./camera-view.js";
+import { type CameraViewRanges, cameraCharacterCells, renderCameraPlate } from "./camera-view.js";
 import { PLATE_ALPHANUMERICS } from "./charsets.js";
 import { PlateBpError } from "./errors.js";
-import { extractFeatures, type FeatureKind, featureLength } from "./extract-features.js";
+import {
+  binaryFeatures,
+  extractFeatures,
+  type FeatureKind,
+  featureLength,
+} from "./extract-features.js";
 import type { GlyphFont } from "./glyph-font.js";
 import type { GrayImage } from "./image-types.js";
 import { createRng } from "./internal/prng.js";
 import { checkPositiveInt } from "./internal/validate.js";
+import { cutPlate } from "./read-plate.js";
 import { renderCharacter } from "./render-character.js";
 
 export interface CharacterDatasetOptions {
@@ -17,10 +23,12 @@ export interface CharacterDatasetOptions {
   /** Samples per class (spread evenly over the fonts). */
   samplesPerClass: number;
   /**
-   * Default `"mild"`. `"camera"`: each sample is a character cut out of a plate seen by a camera
-   * ({@link renderCameraPlate}), rectified back to the flat plate with a small error and cut with
-   * some slack: blur, noise, JPEG blocks, low resolution, a slight residual shear, scale and
-   * offset, and sometimes a shadow's edge across it. Seven samples share each rendered plate.
+   * Default `"mild"`. `"camera"`: each sample is a character of a plate seen by a camera
+   * ({@link renderCameraPlate}) as `readPlate` classifies it: the plate found, rectified,
+   * binarised against its local background and cut by the reader's own steps, with whatever blur,
+   * noise, JPEG blocks, low resolution and shadow leave of it. Where the reader cannot cut a plate
+   * cleanly (segmentation quality under 0.8), its characters are cut from the plate's known
+   * geometry instead, so every row holds its own character. Seven samples share each plate.
    */
   augment?: AugmentationPreset | AugmentationRanges | "camera";
   /** With `augment: "camera"`: the camera ranges (default {@link CAMERA_VIEW_PRESET}). */
@@ -156,15 +164,45 @@ function cameraRows(
       );
     }
     const fi = g % fonts.length;
-    const cells = cameraCharacterCells(fonts[fi] as GlyphFont, text, {
-      seed: seed * 1_000_003 + g,
-      ...(ranges !== undefined ? { ranges } : {}),
-    });
+    const plateSeed = seed * 1_000_003 + g;
+    const features = readerCut(fonts[fi] as GlyphFont, text, plateSeed, ranges, kind);
     for (let p = 0; p < 7; p++) {
       const r = rows[p] as number;
       if (r < 0) continue;
-      x.set(extractFeatures(cells[p] as GrayImage, { features: kind }), r * nf);
+      x.set(features[p] as Float32Array, r * nf);
       font[r] = fi;
     }
   }
+}
+
+/** Segmentation quality from which the reader's own cut of a training plate is trusted. */
+const TRUSTED_CUT_QUALITY = 0.8;
+
+/**
+ * The features of a camera-view plate's seven characters as the reader sees them: rendered,
+ * found, rectified, binarised against the local background and cut by `readPlate`'s own steps
+ * (`cutPlate`). Where the reader cannot cut that plate cleanly (refused, or a segmentation quality
+ * under {@link TRUSTED_CUT_QUALITY}, where a cut may hold the wrong character), each character is
+ * cut from the plate's known geometry instead (`cameraCharacterCells`), so that every row still
+ * holds its own character.
+ */
+function readerCut(
+  font: GlyphFont,
+  text: readonly string[],
+  seed: number,
+  ranges: CameraViewRanges | undefined,
+  kind: FeatureKind,
+): Float32Array[] {
+  const options = { seed, ...(ranges !== undefined ? { ranges } : {}) };
+  try {
+    const { seg } = cutPlate(renderCameraPlate(font, text.join(""), options).image);
+    if (seg.segments.length === 7 && seg.quality >= TRUSTED_CUT_QUALITY) {
+      return seg.segments.map((s) => binaryFeatures(s.image, kind));
+    }
+  } catch (error) {
+    if (!(error instanceof PlateBpError)) throw error;
+  }
+  return cameraCharacterCells(font, text, options).map((cell: GrayImage) =>
+    extractFeatures(cell, { features: kind }),
+  );
 }

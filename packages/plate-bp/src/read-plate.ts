@@ -270,6 +270,27 @@ export function readPlate(
       rectified: { image: gray, binary: bin, pixelsPerMm: gray.width / PLATE_LAYOUT.width },
     };
   }
+  const { quad, rect, bin, seg } = cutPlate(image);
+  const characters = classify(seg.segments);
+  const lowest = Math.min(...characters.map((c) => c.confidence));
+  const confidence = lowest * seg.quality;
+  return {
+    text: characters.map((c) => c.label).join(""),
+    characters,
+    confidence,
+    lowConfidence: confidence < minConfidence,
+    segmentationQuality: seg.quality,
+    plate: quad,
+    rectified: { image: rect.image, binary: bin, pixelsPerMm: PIXELS_PER_MM },
+  };
+}
+
+/**
+ * @internal The reader's cut of a seven-character plate: where the plate is, the plate rectified
+ * and binarised, and its seven segments, exactly as {@link readPlate} classifies them (the camera
+ * training rows are cut by this too). Throws readPlate's `INVALID_IMAGE` and `SEGMENTATION_FAILED`.
+ */
+export function cutPlate(image: RasterImage | GrayImage) {
   const quad = findPlateQuad(image);
   if (quad.width < MIN_PLATE_WIDTH) {
     throw new PlateBpError(
@@ -308,16 +329,5 @@ export function readPlate(
       `readPlate: no plate found: the shapes in the image do not line up as characters in a plate's seven cells (${seg.characterCells} of 7 look like characters, at least ${MIN_CHARACTER_CELLS} needed); pass an image cropped to one plate`,
     );
   }
-  const characters = classify(seg.segments);
-  const lowest = Math.min(...characters.map((c) => c.confidence));
-  const confidence = lowest * seg.quality;
-  return {
-    text: characters.map((c) => c.label).join(""),
-    characters,
-    confidence,
-    lowConfidence: confidence < minConfidence,
-    segmentationQuality: seg.quality,
-    plate: quad,
-    rectified: { image: rect.image, binary: bin, pixelsPerMm: P },
-  };
+  return { quad, rect, bin, seg };
 }
