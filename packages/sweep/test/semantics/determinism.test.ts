@@ -2,7 +2,7 @@
 // workers on another, gives the same per-trial results: the same metric at every epoch and the
 // same final weights, bit for bit, whichever worker ran which trial in which order.
 import { describe, expect, it } from "vitest";
-import { collectSweep, submitSweep, sweepStatus, sweepToJson } from "../../src/bullmq.js";
+import { collectSweep, submitSweep, sweepToJson } from "../../src/bullmq.js";
 import { expandTrials } from "../../src/index.js";
 import { startRedis } from "../support/redis.js";
 import {
@@ -11,9 +11,9 @@ import {
   REDIS,
   startWorker,
   suiteTitle,
+  sweepFinished,
   tempDir,
   tinySweep,
-  until,
   type WorkerProcess,
 } from "./harness.js";
 
@@ -46,15 +46,7 @@ describe.skipIf(!REDIS)(suiteTitle("1 worker and 2 workers"), () => {
       runs.map(async ({ server }) => {
         const connection = server.socket;
         const sub = await submitSweep(definition, { connection, queueName: "det" });
-        await until(
-          "the sweep to finish",
-          async () =>
-            (await sweepStatus(sub.sweepId, { connection, queueName: "det" })).done
-              ? true
-              : undefined,
-          30_000,
-          100,
-        );
+        await sweepFinished(sub.sweepId, { connection, queueName: "det" });
         return collectSweep(sub.sweepId, { connection, queueName: "det" });
       }),
     );

@@ -14,6 +14,7 @@ import {
   readLog,
   startWorker,
   suiteTitle,
+  sweepFinished,
   tempDir,
   tinySweep,
   until,
@@ -83,13 +84,7 @@ describe.skipIf(!REDIS)(suiteTitle("duplicate submits and replayed reports"), ()
       20_000,
     );
     expect(replay).toMatchObject({ epoch: 1, value: stop.value, decision: "stop", replayed: true });
-    await until(
-      "the sweep to finish",
-      async () =>
-        (await sweepStatus(first.sweepId, { connection, queueName })).done ? true : undefined,
-      30_000,
-      100,
-    );
+    await sweepFinished(first.sweepId, { connection, queueName });
 
     const collected = await collectSweep(first.sweepId, { connection, queueName });
     expect(collected.results[laggard]).toMatchObject({ status: "stopped", epochs: 1, resumes: 1 });

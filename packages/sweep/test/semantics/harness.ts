@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach } from "vitest";
-import type { SweepWorkerEvent } from "../../src/bullmq.js";
+import { type SweepStatus, type SweepWorkerEvent, waitForSweep } from "../../src/bullmq.js";
 import type { TinyLogLine, TinyOutput } from "../fixtures/tiny-trainable.js";
 import { findRedisServer } from "../support/redis.js";
 
@@ -255,6 +255,29 @@ export async function until<T>(
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${why}`);
     }
     await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/**
+ * Waits for every trial of a sweep to have its result (`waitForSweep`: one connection, riding out
+ * a Redis restart); rejects naming the sweep after `timeoutMs`.
+ */
+export async function sweepFinished(
+  sweepIdValue: string,
+  options: { connection: string; queueName: string },
+  timeoutMs = 30_000,
+): Promise<SweepStatus> {
+  try {
+    return await waitForSweep(sweepIdValue, {
+      ...options,
+      pollMs: 100,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (e) {
+    if ((e as Error).name !== "TimeoutError") throw e;
+    throw new Error(
+      `timed out after ${timeoutMs} ms waiting for sweep ${sweepIdValue} on queue ${options.queueName} to finish`,
+    );
   }
 }
 

@@ -3,7 +3,7 @@
 // its append-only file on the same socket. The workers reconnect and the sweep finishes: every
 // trial has exactly one result, none was lost and none ran to completion twice.
 import { describe, expect, it } from "vitest";
-import { collectSweep, startRedisServer, submitSweep, sweepStatus } from "../../src/bullmq.js";
+import { collectSweep, startRedisServer, submitSweep } from "../../src/bullmq.js";
 import { expandTrials } from "../../src/index.js";
 import {
   logOf,
@@ -13,9 +13,9 @@ import {
   readLog,
   startWorker,
   suiteTitle,
+  sweepFinished,
   tempDir,
   tinySweep,
-  until,
 } from "./harness.js";
 
 const EPOCHS = 3;
@@ -58,13 +58,7 @@ describe.skipIf(!REDIS)(suiteTitle("Redis killed mid-sweep, restarted from its A
     const upAt = Date.now();
     expect(workers.every((w) => w.alive)).toBe(true);
 
-    await until(
-      "the sweep to finish after the restart",
-      async () =>
-        (await sweepStatus(sub.sweepId, { connection, queueName: "r" })).done ? true : undefined,
-      40_000,
-      200,
-    );
+    await sweepFinished(sub.sweepId, { connection, queueName: "r" }, 40_000);
     const finishedAt = Date.now();
     const collected = await collectSweep(sub.sweepId, { connection, queueName: "r" });
 

@@ -3,7 +3,7 @@
 // latest checkpoint: the final weights are bit-identical to a straight run of the same trial, and
 // at most one checkpoint interval of batches is trained twice.
 import { describe, expect, it } from "vitest";
-import { collectSweep, submitSweep, sweepStatus } from "../../src/bullmq.js";
+import { collectSweep, submitSweep } from "../../src/bullmq.js";
 import { expandTrials } from "../../src/index.js";
 import { startRedis } from "../support/redis.js";
 import {
@@ -16,6 +16,7 @@ import {
   STALLED_MS,
   startWorker,
   suiteTitle,
+  sweepFinished,
   tempDir,
   tinySweep,
   until,
@@ -102,12 +103,7 @@ describe.skipIf(!REDIS)(suiteTitle("SIGKILL mid-epoch"), () => {
       ["kill", sub.sweepId],
       ["ref", ref.sweepId],
     ] as const) {
-      await until(
-        `sweep on ${queueName} done`,
-        async () => ((await sweepStatus(id, { connection, queueName })).done ? true : undefined),
-        30_000,
-        100,
-      );
+      await sweepFinished(id, { connection, queueName });
     }
     const killed = await collectSweep(sub.sweepId, { connection, queueName: "kill" });
     const straight = await collectSweep(ref.sweepId, { connection, queueName: "ref" });
