@@ -130,6 +130,12 @@ describe.skipIf(!REDIS)("sweep workers in this process, on a real redis-server",
     expect(
       collected.attempts.every((a) => a.outcome === "completed" || a.outcome === "stopped"),
     ).toBe(true);
+    // Every report is a Redis round trip: the attempts record their overhead, within their span.
+    for (const a of collected.attempts) {
+      expect(Number.isInteger(a.overheadMs) && a.overheadMs >= 0).toBe(true);
+      expect(a.overheadMs).toBeLessThanOrEqual((a.endedAt as number) - a.startedAt + 1);
+    }
+    expect(collected.attempts.reduce((sum, a) => sum + a.overheadMs, 0)).toBeGreaterThan(0);
   });
 
   it("a trainable that throws is retried, then recorded as failed with its error", async () => {

@@ -195,13 +195,17 @@ export class TrialAttempt {
     options: Record<string, unknown>,
   ): Promise<import("@trainkit/checkpoint/tfjs").CheckpointManager> {
     const { CheckpointManager } = await loadCheckpointModule();
-    const manager = new CheckpointManager({ ...options, dir, beforeSave: () => this.guard() });
+    const timed = <T>(fn: () => Promise<T>) => this.timed(fn);
     // Checkpoint I/O counts as the sweep's overhead (a trainer calls these on the manager itself).
-    const save = manager.save.bind(manager);
-    const latest = manager.latest.bind(manager);
-    manager.save = (args) => this.timed(() => save(args));
-    manager.latest = () => this.timed(() => latest());
-    return manager;
+    class TimedCheckpointManager extends CheckpointManager {
+      override save(args: Parameters<InstanceType<typeof CheckpointManager>["save"]>[0]) {
+        return timed(() => super.save(args));
+      }
+      override latest() {
+        return timed(() => super.latest());
+      }
+    }
+    return new TimedCheckpointManager({ ...options, dir, beforeSave: () => this.guard() });
   }
 
   private async resumedFrom(point: { path: string; step: number; epoch: number }): Promise<void> {
