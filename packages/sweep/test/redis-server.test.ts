@@ -79,9 +79,13 @@ describe("startRedisServer / findRedisServer", () => {
       expect(existsSync(own.dir)).toBe(false);
       // In a child process killed with SIGKILL: its server shuts down by itself.
       const script = fileURLToPath(new URL("./fixtures/own-redis-process.ts", import.meta.url));
-      const child = spawn(process.execPath, ["--import", "tsx", script], {
-        stdio: ["ignore", "pipe", "inherit"],
-      });
+      const child = spawn(
+        process.execPath,
+        ["--conditions=@trainkit/source", "--import", "tsx", script],
+        {
+          stdio: ["ignore", "pipe", "inherit"],
+        },
+      );
       const pid = await new Promise<number>((resolve, reject) => {
         child.stdout.on("data", (d: Buffer) => {
           const match = /^redis pid (\d+)$/m.exec(String(d));
