@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { findRedisServer, startRedisServer } from "../src/bullmq.js";
@@ -72,6 +73,7 @@ describe("startRedisServer / findRedisServer", () => {
       expect(alive(first)).toBe(true);
       await own.restart();
       expect(await gone(first)).toBe(true);
+      expect(existsSync(join(own.dir, "appendonlydir"))).toBe(true); // kept for the restart
       const second = own.pid as number;
       expect(second).not.toBe(first);
       await own.stop();
@@ -86,16 +88,19 @@ describe("startRedisServer / findRedisServer", () => {
           stdio: ["ignore", "pipe", "inherit"],
         },
       );
-      const pid = await new Promise<number>((resolve, reject) => {
+      const [pid, dir] = await new Promise<[number, string]>((resolve, reject) => {
         child.stdout.on("data", (d: Buffer) => {
-          const match = /^redis pid (\d+)$/m.exec(String(d));
-          if (match) resolve(Number(match[1]));
+          const match = /^redis pid (\d+) dir (.+)$/m.exec(String(d));
+          if (match) resolve([Number(match[1]), match[2] as string]);
         });
         child.once("exit", (code) => reject(new Error(`the child exited first (${code})`)));
       });
       expect(alive(pid)).toBe(true);
       child.kill("SIGKILL");
       expect(await gone(pid)).toBe(true);
+      // and its temp dir goes once the server has shut down
+      for (let i = 0; i < 40 && existsSync(dir); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(existsSync(dir)).toBe(false);
     },
   );
 });

@@ -60,8 +60,8 @@ export interface StartRedisServerOptions {
    * redis-server outlives it: the server runs under a small `/bin/sh` that holds a pipe from this
    * process and sends the server SIGTERM once the pipe closes. The server also gets a process group
    * of its own, so Ctrl-C in a terminal reaches this process alone, which can then stop its
-   * workers while Redis is still up. Default false. After a SIGKILL of this process, a temp dir
-   * of the server's own is left behind (the server itself shuts down cleanly).
+   * workers while Redis is still up. Default false. The server's own temp dir is removed after it
+   * shuts down that way too (a `dir` you gave is kept).
    */
   stopWithThisProcess?: boolean;
 }
@@ -69,12 +69,16 @@ export interface StartRedisServerOptions {
 /**
  * `sh -c WATCHDOG redis-server args...`: runs the server with stdin from /dev/null, sends it
  * SIGTERM once the shell's stdin (a pipe from the starting process) closes, and exits with the
- * server's status, stopping its reader.
+ * server's status. When the server ended that way (its reader is gone), the shell also removes
+ * TRAINKIT_REDIS_DIR if set (a temp dir of the server's own); when it ended otherwise (killed
+ * through `kill()`, before a `restart()`), the reader is stopped and the dir kept.
  */
 const WATCHDOG =
   'exec 3<&0; "$0" "$@" </dev/null 3<&- & pid=$!; ' +
   '{ read -r _ <&3; kill -TERM "$pid" 2>/dev/null; } & reader=$!; exec 3<&-; ' +
-  'wait "$pid"; status=$?; kill "$reader" 2>/dev/null; exit "$status"';
+  'wait "$pid"; status=$?; ' +
+  'if kill -0 "$reader" 2>/dev/null; then kill "$reader" 2>/dev/null; ' +
+  'elif [ -n "$TRAINKIT_REDIS_DIR" ]; then rm -rf -- "$TRAINKIT_REDIS_DIR"; fi; exit "$status"';
 
 /** The server's pid once it answers on `socket` (INFO server), null while it does not. */
 async function serverPid(socket: string): Promise<number | null> {
@@ -157,6 +161,7 @@ export async function startRedisServer(
     const c = watchdog
       ? spawn("/bin/sh", ["-c", WATCHDOG, binary, ...args], {
           stdio: ["pipe", "ignore", "ignore"],
+          env: { ...process.env, TRAINKIT_REDIS_DIR: ownDir ? dir : "" },
           detached: true,
         })
       : spawn(binary, args, { stdio: "ignore" });
