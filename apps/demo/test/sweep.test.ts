@@ -247,6 +247,54 @@ describe("trainkit sweep with Redis", () => {
     }
   });
 
+  it("run killed with SIGKILL takes its Redis and its workers with it, within seconds", async () => {
+    const out = path.join(dir, "killed");
+    const child = spawn(
+      process.execPath,
+      [...nodeArgs, "sweep", "run", EXAMPLE, "--workers", "2", "--out", out],
+      { env, cwd: appDir },
+    );
+    // Without --json the progress goes to stdout.
+    let output = "";
+    child.stderr.resume();
+    const exited = new Promise((resolve) => child.on("close", resolve));
+    // Once both workers run a trial: the pids of Redis (printed) and of the workers (in their ids).
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no trial started: ${output}`)), 60_000);
+      child.stdout.on("data", (d) => {
+        output += d;
+        if (/, 2 running,/.test(output)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    const redisPid = Number(/redis-server \(pid (\d+)\)/.exec(output)?.[1]);
+    const workerPids = [1, 2].map((i) => {
+      const log = readFileSync(path.join(out, "workers", `worker-${i}.log`), "utf8");
+      return Number(/^worker \S+-(\d+)-[0-9a-f]+: waiting for trials/m.exec(log)?.[1]);
+    });
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    expect([redisPid, ...workerPids].every((pid) => pid > 0 && alive(pid))).toBe(true);
+    child.kill("SIGKILL");
+    await exited;
+    const deadline = Date.now() + 12_000;
+    while (Date.now() < deadline && [redisPid, ...workerPids].some(alive)) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect({ redis: alive(redisPid), workers: workerPids.map(alive) }).toEqual({
+      redis: false,
+      workers: [false, false],
+    });
+  });
+
   it("run against a given Redis leaves the sweep there for status and report, with the same results", async () => {
     const out = path.join(dir, "given");
     // --backend goes to the workers (cpu: the quickest to start, for a few seconds of training).

@@ -171,6 +171,9 @@ function eventLine(e: SweepWorkerEvent): string {
   }
 }
 
+/** How long a worker whose `sweep run` is gone may take to save and requeue before it exits. */
+const ORPHAN_GRACE_MS = 5000;
+
 /**
  * `sweep worker`: runs trials until SIGTERM or Ctrl-C (then saves, requeues and exits 0), or until
  * it is given a sweep it cannot run (its trainable missing here, no checkpoint directory...: the
@@ -193,9 +196,14 @@ export async function runSweepWorker(ctx: Context): Promise<{ worker: string }> 
   );
   stopOnSignals(worker);
   if (process.send !== undefined) {
-    // Started by `sweep run`: when it is gone, stop as on SIGTERM (save, requeue, exit).
+    // Started by `sweep run`: when it is gone, stop as on SIGTERM (save, requeue, exit). The Redis
+    // it started goes with it, so do not wait out the full grace for a Redis that may be gone: a
+    // trial not requeued by then is recovered by the stalled-job check if that Redis lives on.
     process.channel?.unref();
-    process.once("disconnect", () => process.kill(process.pid, "SIGTERM"));
+    process.once("disconnect", () => {
+      setTimeout(() => process.exit(1), ORPHAN_GRACE_MS).unref();
+      process.kill(process.pid, "SIGTERM");
+    });
   }
   ctx.log(
     `worker ${worker.id}: waiting for trials on ${redis} (concurrency ${ctx.flags.concurrency ?? 1}${checkpointDir !== undefined ? `, checkpoints in ${checkpointDir}` : ""}); SIGTERM or Ctrl-C saves, requeues and exits`,
