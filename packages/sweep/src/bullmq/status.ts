@@ -141,29 +141,33 @@ async function readResults(client: Redis, keys: SweepKeys): Promise<Record<strin
 }
 
 /**
- * The jobs of the trials that have no result yet, looked up by their ids (never the whole queue,
- * which other sweeps share): how many are running, and which failed (out of attempts or stalls)
- * with BullMQ's reason.
+ * The jobs of this sweep's trials that have no result yet: how many are running, and which failed
+ * (out of attempts or stalls) with BullMQ's reason. Reads the ids of the queue's active and failed
+ * jobs only (job ids start with the sweep id), never every job's data, nor one call per trial.
  */
 async function unfinishedJobs(
   session: SweepSession,
   results: Record<string, StoredResult>,
 ): Promise<{ running: number; failed: Map<Trial, { reason: string; attempts: number }> }> {
-  const { queue, sweepId } = session;
-  const pending = session.trials.filter((t) => results[t.id] === undefined);
+  const { queue, sweepId, trials } = session;
+  const byJobId = new Map(trials.map((t) => [trialJobId(sweepId, t.id), t]));
+  const unfinished = (ids: string[]) =>
+    ids.flatMap((id) => {
+      const trial = byJobId.get(id);
+      return trial !== undefined && results[trial.id] === undefined ? [{ id, trial }] : [];
+    });
+  const [active, failedIds] = await Promise.all([
+    queue.getRanges(["active"], 0, -1),
+    queue.getRanges(["failed"], 0, -1),
+  ]);
   const failed = new Map<Trial, { reason: string; attempts: number }>();
-  let running = 0;
   await Promise.all(
-    pending.map(async (t) => {
-      const jobId = trialJobId(sweepId, t.id);
-      const state = await queue.getJobState(jobId);
-      if (state === "active") running++;
-      if (state !== "failed") return;
-      const job = await queue.getJob(jobId);
-      failed.set(t, { reason: job?.failedReason ?? "", attempts: job?.attemptsMade ?? 0 });
+    unfinished(failedIds).map(async ({ id, trial }) => {
+      const job = await queue.getJob(id);
+      failed.set(trial, { reason: job?.failedReason ?? "", attempts: job?.attemptsMade ?? 0 });
     }),
   );
-  return { running, failed };
+  return { running: unfinished(active).length, failed };
 }
 
 function better(sweep: Sweep, a: number, b: number): boolean {
