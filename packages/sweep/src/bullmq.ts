@@ -35,6 +35,7 @@ export {
   trialJobId,
 } from "./bullmq/submit.js";
 export {
+  type SignalStop,
   type SweepWorker,
   type SweepWorkerEvent,
   type SweepWorkerOptions,

@@ -194,16 +194,13 @@ export async function runSweepWorker(ctx: Context): Promise<{ worker: string }> 
       onEvent: (e) => ctx.log(eventLine(e)),
     }),
   );
-  stopOnSignals(worker);
+  const signals = stopOnSignals(worker);
   if (process.send !== undefined) {
     // Started by `sweep run`: when it is gone, stop as on SIGTERM (save, requeue, exit). The Redis
     // it started goes with it, so do not wait out the full grace for a Redis that may be gone: a
     // trial not requeued by then is recovered by the stalled-job check if that Redis lives on.
     process.channel?.unref();
-    process.once("disconnect", () => {
-      setTimeout(() => process.exit(1), ORPHAN_GRACE_MS).unref();
-      process.kill(process.pid, "SIGTERM");
-    });
+    process.once("disconnect", () => signals.stop("its sweep run is gone", ORPHAN_GRACE_MS));
   }
   ctx.log(
     `worker ${worker.id}: waiting for trials on ${redis} (concurrency ${ctx.flags.concurrency ?? 1}${checkpointDir !== undefined ? `, checkpoints in ${checkpointDir}` : ""}); SIGTERM or Ctrl-C saves, requeues and exits`,

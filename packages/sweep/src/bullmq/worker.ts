@@ -343,6 +343,16 @@ function foldsOf(plan: Plan, fold: number): { train: Int32Array; test: Int32Arra
   return { train: Int32Array.from(split.train), test: Int32Array.from(split.test) };
 }
 
+/** What {@link stopOnSignals} returns: call it to remove the handlers. */
+export interface SignalStop {
+  (): void;
+  /**
+   * Stops now as on a signal, with a grace of its own (e.g. shorter when the Redis the worker
+   * needs to requeue may be gone); a no-op once stopping.
+   */
+  stop(reason: string, graceMs?: number): void;
+}
+
 /**
  * Preemption by signal: on SIGTERM or SIGINT the worker saves and requeues its trials
  * ({@link SweepWorker.preempt}) and the process exits 0; if that takes longer than `graceMs`
@@ -351,16 +361,16 @@ function foldsOf(plan: Plan, fold: number): { train: Int32Array; test: Int32Arra
 export function stopOnSignals(
   worker: SweepWorker,
   options: { graceMs?: number; exit?: (code: number) => void } = {},
-): () => void {
-  const graceMs = options.graceMs ?? 30_000;
+): SignalStop {
+  const defaultGraceMs = options.graceMs ?? 30_000;
   const exit = options.exit ?? ((code: number) => process.exit(code));
   let stopping = false;
-  const onSignal = (signal: NodeJS.Signals) => {
+  const stop = (reason: string, graceMs = defaultGraceMs) => {
     if (stopping) return;
     stopping = true;
     const timer = setTimeout(() => exit(1), graceMs);
     timer.unref?.();
-    worker.preempt(`worker got ${signal}`).then(
+    worker.preempt(reason).then(
       () => {
         clearTimeout(timer);
         exit(0);
@@ -368,10 +378,12 @@ export function stopOnSignals(
       () => exit(1),
     );
   };
+  const onSignal = (signal: NodeJS.Signals) => stop(`worker got ${signal}`);
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
-  return () => {
+  const remove = () => {
     process.off("SIGTERM", onSignal);
     process.off("SIGINT", onSignal);
   };
+  return Object.assign(remove, { stop });
 }
