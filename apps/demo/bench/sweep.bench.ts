@@ -4,13 +4,14 @@
  * 1. throughput: the shipped example (`examples/plate-schedules.sweep.yaml`, 30 trials) run by
  *    `trainkit sweep run --workers n` for n = 1 and 2, as shipped (ASHA) and as a full grid (no
  *    scheduler): wall time, trials and epochs per minute, scaling efficiency T1 / (n · Tn), and
- *    what ASHA saved (epochs) and whether it found the same best config;
- * 2. overhead per trial: 3 trials of about 10 s each run inline (the trainable with no Redis and no
- *    checkpoints) and through the queue by one worker process (Redis round trips, checkpoint I/O,
- *    hand-offs), and that worker's start-up.
+ *    what ASHA saved (epochs) and whether it found the same best config; each run next to n plain
+ *    training processes side by side, what the machine gives n processes with no sweep at all;
+ * 2. overhead per trial: 3 trials of about 10 s each, run inline by a fresh process (the trainable
+ *    with no Redis and no checkpoints) and through the queue by a fresh worker process (Redis
+ *    start, submit, round trips, checkpoint I/O, hand-offs), and what the worker measured itself.
  *
  *   npm run bench:sweep -w @trainkit/demo                    (both parts)
- *   npm run bench:sweep -w @trainkit/demo -- --part=overhead --epochs=40
+ *   npm run bench:sweep -w @trainkit/demo -- --part=overhead --epochs=75 --rounds=3
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -26,14 +27,17 @@ import { createPlateTrainable } from "../src/sweep/plate-trainable.js";
 const { values } = parseArgs({
   options: {
     part: { type: "string", default: "all" },
-    epochs: { type: "string", default: "30" },
+    // About 10 s a trial here, the size the overhead target is stated for.
+    epochs: { type: "string", default: "75" },
     workers: { type: "string", default: "1,2" },
-    rounds: { type: "string", default: "2" },
+    rounds: { type: "string", default: "3" },
   },
 });
 const APP = new URL("..", import.meta.url).pathname;
 const EXAMPLE = path.join(APP, "examples", "plate-schedules.sweep.yaml");
-const CLI = ["--conditions=@trainkit/source", "--import", "tsx", path.join(APP, "src", "cli.ts")];
+const SOURCE = ["--conditions=@trainkit/source", "--import", "tsx"];
+const CLI = [...SOURCE, path.join(APP, "src", "cli.ts")];
+const BENCH = [...SOURCE, new URL(import.meta.url).pathname];
 const work = mkdtempSync(path.join(tmpdir(), "sweep-bench-"));
 
 interface RunJson {
@@ -64,6 +68,19 @@ function bestConfig(json: RunJson): string {
   return `${best.config.schedule} lr ${best.config.lr} (${(best.mean as number).toFixed(4)})`;
 }
 
+const PLAIN_EPOCHS = 30;
+
+/**
+ * The same training with no sweep at all: n processes side by side, each running the inline
+ * trials (3 trials of {@link PLAIN_EPOCHS} epochs) from a fresh start; the time of the slowest.
+ * With n = 2 against n = 1 it tells what this machine gives two training processes at that
+ * moment: the most any scheduler of 2 worker processes could reach.
+ */
+async function plainProcesses(n: number): Promise<number> {
+  const runs = await Promise.all(Array.from({ length: n }, () => runInlineProcess(PLAIN_EPOCHS)));
+  return Math.max(...runs.map((r) => r.total));
+}
+
 async function throughput(): Promise<void> {
   const shipped = readFileSync(EXAMPLE, "utf8");
   const full = path.join(work, "full-grid.sweep.yaml");
@@ -73,7 +90,10 @@ async function throughput(): Promise<void> {
   );
   const counts = values.workers.split(",").map(Number);
   // Each count runs twice, in the order 1, 2, 2, 1, so that a drift in the machine's speed
-  // weighs on both; each figure is the faster of the two.
+  // weighs on both; each figure is the faster of the two. Just before each sweep run, the same
+  // number of plain training processes run side by side: the 2-core host's speed for two
+  // processes swings widely (its virtual cores share the real ones with other work), and this
+  // measures what the machine gave two processes in the same minutes.
   const order = [...counts, ...[...counts].reverse()];
   const rows: string[] = [];
   for (const [label, file] of [
@@ -81,7 +101,13 @@ async function throughput(): Promise<void> {
     ["full grid", full],
   ] as const) {
     const best = new Map<number, { wall: number; span: number; json: RunJson }>();
+    const plain = new Map<number, number>();
     for (const [i, n] of order.entries()) {
+      const plainMs = await plainProcesses(n);
+      plain.set(n, Math.min(plainMs, plain.get(n) ?? Number.POSITIVE_INFINITY));
+      console.log(
+        `plain training, ${n} process(es) side by side (${n} × 3 trials of ${PLAIN_EPOCHS} epochs): ${(plainMs / 1000).toFixed(1)} s`,
+      );
       const redis = await startRedisServer();
       try {
         const out = path.join(work, `out-${label.length}-${i}`);
@@ -116,15 +142,18 @@ async function throughput(): Promise<void> {
       const perMin = (ms: number) => ((json.trials.length / ms) * 60_000).toFixed(1);
       const eff = (t1: number | undefined, tn: number) =>
         t1 === undefined ? "" : `${(t1 / (n * tn)).toFixed(2)} (${(t1 / tn).toFixed(2)}x)`;
+      const plainOne = plain.get(1);
+      const plainN = plain.get(n) as number;
+      const plainSpeedup = plainOne === undefined ? "" : `${((n * plainOne) / plainN).toFixed(2)}x`;
       rows.push(
-        `| ${label} | ${n} | ${(r.wall / 1000).toFixed(1)} s | ${perMin(r.wall)} | ${eff(one?.wall, r.wall)} | ${(r.span / 1000).toFixed(1)} s | ${perMin(r.span)} | ${eff(one?.span, r.span)} | ${epochs} | ${stopped} | ${bestConfig(json)} |`,
+        `| ${label} | ${n} | ${(r.wall / 1000).toFixed(1)} s | ${perMin(r.wall)} | ${eff(one?.wall, r.wall)} | ${(r.span / 1000).toFixed(1)} s | ${perMin(r.span)} | ${eff(one?.span, r.span)} | ${(plainN / 1000).toFixed(1)} s, ${plainSpeedup} | ${epochs} | ${stopped} | ${bestConfig(json)} |`,
       );
     }
   }
   console.log(
-    "\n| sweep | workers | wall (run: Redis, worker start-up, trials, report) | trials/min | efficiency T1/(n·Tn) (speed-up) | first trial start to last end | trials/min | efficiency (speed-up) | epochs | stopped | best config (mean val_accuracy) |",
+    "\n| sweep | workers | wall (run: Redis, worker start-up, trials, report) | trials/min | efficiency T1/(n·Tn) (speed-up) | first trial start to last end | trials/min | efficiency (speed-up) | no sweep: n plain processes side by side (speed-up) | epochs | stopped | best config (mean val_accuracy) |",
   );
-  console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+  console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
   for (const r of rows) console.log(r);
 }
 
@@ -184,8 +213,40 @@ async function runInline(definition: object): Promise<number[]> {
   return times;
 }
 
-/** The same trials through the queue, one worker process: each attempt, hand-offs, start-up. */
+/**
+ * The trials run inline in a fresh process of their own (`--part=inline`), as a user would run
+ * them without a sweep: node, tfjs, the backend and the rows are paid there too. Resolves with
+ * the time from spawning that process to the end of its last trial, and each trial's time.
+ */
+function runInlineProcess(epochs: number): Promise<{ total: number; trials: number[] }> {
+  const spawnedAt = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...BENCH, "--part=inline", `--epochs=${epochs}`], {
+      cwd: APP,
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let stdout = "";
+    child.stdout.on("data", (d) => {
+      stdout += d;
+    });
+    child.on("close", (code) => {
+      const line = stdout.trim().split("\n").pop() ?? "";
+      if (code !== 0 || !line.startsWith("{")) {
+        reject(new Error(`the inline run exited ${code}: ${stdout}`));
+        return;
+      }
+      const { endedAt, trials } = JSON.parse(line) as { endedAt: number; trials: number[] };
+      resolve({ total: endedAt - spawnedAt, trials });
+    });
+  });
+}
+
+/**
+ * The same trials through the queue: a Redis of its own, submit, one fresh worker process.
+ * `total` runs from before Redis starts to the end of the last trial.
+ */
 async function runQueued(definition: object, round: number) {
+  const startedAt = Date.now();
   const redis = await startRedisServer();
   try {
     const { sweepId } = await submitSweep(definition, {
@@ -198,10 +259,12 @@ async function runQueued(definition: object, round: number) {
       [...CLI, "sweep", "worker", "--redis", redis.socket, "--tf-threads", "1"],
       { cwd: APP, stdio: ["ignore", "ignore", "inherit"] },
     );
-    await waitForSweep(sweepId, { connection: redis.socket, pollMs: 1000 });
+    await waitForSweep(sweepId, { connection: redis.socket, pollMs: 250 });
     worker.kill("SIGTERM");
     const { attempts } = await collectSweep(sweepId, { connection: redis.socket });
+    const lastEnd = Math.max(...attempts.map((a) => a.endedAt as number));
     return {
+      total: lastEnd - startedAt,
       attempts: attempts.map((a) => (a.endedAt as number) - a.startedAt),
       overheads: attempts.map((a) => a.overheadMs),
       handoffs: attempts.slice(1).map((a, i) => a.startedAt - (attempts[i]?.endedAt as number)),
@@ -213,53 +276,51 @@ async function runQueued(definition: object, round: number) {
 }
 
 /**
- * Inline and queued runs alternate for `--rounds` rounds; each trial's figure is its fastest
- * round (other processes on the machine only ever add time).
+ * Inline and queued runs alternate for `--rounds` rounds, each in fresh processes; each figure is
+ * its fastest round (other processes on the machine only ever add time).
  */
 async function overhead(): Promise<void> {
   const epochs = Number(values.epochs);
   const rounds = Number(values.rounds);
   const definition = overheadDefinition(epochs, 11);
-  console.log(describeBackend(await initBackend({ tensorflowThreads: 1 })));
-  const inline: number[][] = [];
+  const inline: Awaited<ReturnType<typeof runInlineProcess>>[] = [];
   const queued: Awaited<ReturnType<typeof runQueued>>[] = [];
   for (let r = 0; r < rounds; r++) {
-    inline.push(await runInline(definition));
+    inline.push(await runInlineProcess(epochs));
     queued.push(await runQueued(definition, r));
   }
-  const fastest = (rows: number[][]) =>
-    (rows[0] ?? []).map((_, i) => Math.min(...rows.map((row) => row[i] as number)));
   const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
-  const perInline = mean(fastest(inline));
-  const perAttempt = mean(fastest(queued.map((q) => q.attempts)));
-  const handoff = mean(queued.flatMap((q) => q.handoffs));
-  const startup = Math.min(...queued.map((q) => q.startup));
-  const perQueued = perAttempt + handoff;
-  const pct = (x: number) => `${((x / perInline) * 100).toFixed(1)}%`;
-  const trials = inline[0]?.length ?? 0;
+  const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  const trials = inline[0]?.trials.length ?? 0;
+  const inlineTotal = Math.min(...inline.map((i) => i.total));
+  const queuedTotal = Math.min(...queued.map((q) => q.total));
+  const perTrial = Math.min(...inline.map((i) => mean(i.trials)));
+  const pct = (ms: number) => `${((ms / perTrial) * 100).toFixed(1)}%`;
+  const perTrialOverhead = (queuedTotal - inlineTotal) / trials;
   console.log(
     `\n${trials} trials of ${epochs} epochs (plate-bp, 1 TensorFlow thread), fastest of ${rounds} rounds`,
   );
-  console.log("| | per trial | overhead |");
-  console.log("| --- | --- | --- |");
-  console.log(`| inline (no Redis, no checkpoints) | ${(perInline / 1000).toFixed(2)} s | |`);
+  console.log("| | whole run | per trial | overhead per trial |");
+  console.log("| --- | --- | --- | --- |");
   console.log(
-    `| through the queue (attempt + hand-off of ${handoff.toFixed(0)} ms) | ${(perQueued / 1000).toFixed(2)} s | ${pct(perQueued - perInline)} |`,
+    `| inline: a fresh process (node, tfjs, backend, rows) runs the ${trials} trials | ${s(inlineTotal)} | ${s(perTrial)} | |`,
   );
   console.log(
-    `| worker start-up (node, tfjs, backend, data), once per worker | ${(startup / 1000).toFixed(2)} s | ${pct(startup / trials)} per trial over ${trials} trials |`,
+    `| through the queue: Redis start, submit, a fresh worker process runs the ${trials} trials | ${s(queuedTotal)} | | ${s(perTrialOverhead)} = **${pct(perTrialOverhead)}** |`,
   );
   // Measured inside the worker, so other processes' load cancels out: the attempt's time in
   // Redis round trips and checkpoint I/O, plus the hand-off to the next trial.
   const own = queued.flatMap((q) => q.overheads);
+  const handoff = mean(queued.flatMap((q) => q.handoffs));
   const training = queued.flatMap((q) => q.attempts.map((a, i) => a - (q.overheads[i] as number)));
   const inside = mean(own) + handoff;
   console.log(
-    `| measured inside the worker: Redis round trips and checkpoint I/O ${mean(own).toFixed(0)} ms + hand-off ${handoff.toFixed(0)} ms per trial | ${(inside / 1000).toFixed(3)} s | ${((inside / mean(training)) * 100).toFixed(1)}% of the trial's training |`,
+    `| measured inside the worker: Redis round trips and checkpoint I/O ${mean(own).toFixed(0)} ms + hand-off ${handoff.toFixed(0)} ms per trial | | | ${s(inside)} = ${((inside / mean(training)) * 100).toFixed(1)}% of the trial's training |`,
   );
   for (const [r, q] of queued.entries()) {
+    const i = inline[r];
     console.log(
-      `round ${r + 1}: inline ${inline[r]?.map((x) => (x / 1000).toFixed(2)).join(", ")} s; queued ${q.attempts.map((x) => (x / 1000).toFixed(2)).join(", ")} s; overhead ${q.overheads.join(", ")} ms; hand-offs ${q.handoffs.map((x) => x.toFixed(0)).join(", ")} ms; start-up ${(q.startup / 1000).toFixed(2)} s`,
+      `round ${r + 1}: inline ${s(i?.total ?? 0)} (trials ${i?.trials.map((x) => (x / 1000).toFixed(2)).join(", ")} s); queued ${s(q.total)} (worker start-up ${s(q.startup)}, trials ${q.attempts.map((x) => (x / 1000).toFixed(2)).join(", ")} s, overhead ${q.overheads.join(", ")} ms, hand-offs ${q.handoffs.map((x) => x.toFixed(0)).join(", ")} ms)`,
     );
   }
 }
@@ -267,12 +328,11 @@ async function overhead(): Promise<void> {
 try {
   if (values.part === "inline") {
     // One process's share of a two-process run: `--part=inline & --part=inline` in a shell.
-    await initBackend({ tensorflowThreads: 1 });
-    const started = performance.now();
-    const times = await runInline(overheadDefinition(Number(values.epochs), 11));
-    console.log(
-      `inline: ${times.map((x) => (x / 1000).toFixed(2)).join(", ")} s; total ${((performance.now() - started) / 1000).toFixed(1)} s`,
-    );
+    // A run of the trials in this process alone, as a user would train without a sweep; the
+    // overhead part starts it fresh for every round. One JSON line on stdout.
+    console.error(describeBackend(await initBackend({ tensorflowThreads: 1 })));
+    const trials = await runInline(overheadDefinition(Number(values.epochs), 11));
+    console.log(JSON.stringify({ endedAt: Date.now(), trials }));
   }
   if (values.part === "all" || values.part === "overhead") await overhead();
   if (values.part === "all" || values.part === "throughput") await throughput();
