@@ -29,6 +29,11 @@ export {
   type SplitterName,
 } from "./folds.js";
 export {
+  type InlineTrialResult,
+  type RunTrialInlineOptions,
+  runTrialInline,
+} from "./inline.js";
+export {
   type ChoiceParam,
   choice,
   type GridParam,
@@ -54,6 +59,7 @@ export {
 } from "./summary.js";
 export { sweepId } from "./sweep-id.js";
 export {
+  checkReport,
   defineTrainable,
   type RestoredCheckpoint,
   type Trainable,

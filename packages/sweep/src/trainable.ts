@@ -4,6 +4,7 @@ import type {
   LoadCheckpointArgs,
   SaveCheckpointArgs,
 } from "@trainkit/checkpoint/tfjs";
+import { SweepError } from "./errors.js";
 import type { Trial } from "./trials.js";
 
 /**
@@ -27,6 +28,30 @@ export interface TrialRun extends Trial {
 
 /** A report after an epoch: `epoch` (epochs done, from 1) and the sweep's metric at least. */
 export type TrialMetrics = { epoch: number } & Record<string, number>;
+
+/**
+ * Checks a report (`epoch` an integer from 1 to the budget, the metric a number) and returns the
+ * metric's value; throws SweepError `INVALID_REPORT` naming what is wrong.
+ */
+export function checkReport(metrics: TrialMetrics, metric: string, budgetEpochs: number): number {
+  const epoch = metrics?.epoch;
+  if (!Number.isSafeInteger(epoch) || epoch < 1 || epoch > budgetEpochs) {
+    throw new SweepError(
+      "INVALID_REPORT",
+      `report(): epoch must be the epochs done, an integer from 1 to the budget (${budgetEpochs}); got ${String(epoch)}.`,
+      "epoch",
+    );
+  }
+  const value = metrics[metric];
+  if (typeof value !== "number") {
+    throw new SweepError(
+      "INVALID_REPORT",
+      `report(): the sweep's metric "${metric}" is missing; report({ epoch, ${metric} }) (got keys ${Object.keys(metrics).join(", ")}).`,
+      metric,
+    );
+  }
+  return value;
+}
 
 /** The checkpoint an attempt resumed from. */
 export interface RestoredCheckpoint {

@@ -3,12 +3,13 @@ import { type AshaState, ashaReport, createAshaState } from "../asha.js";
 import type { Sweep } from "../definition.js";
 import { SweepError } from "../errors.js";
 import type { TrialResult } from "../summary.js";
-import type {
-  RestoredCheckpoint,
-  TrialCheckpoints,
-  TrialContext,
-  TrialMetrics,
-  TrialRun,
+import {
+  checkReport,
+  type RestoredCheckpoint,
+  type TrialCheckpoints,
+  type TrialContext,
+  type TrialMetrics,
+  type TrialRun,
 } from "../trainable.js";
 import { GUARD_SCRIPT, REPORT_SCRIPT, RESULT_SCRIPT, type SweepKeys } from "./store.js";
 import type { SweepWorkerEvent } from "./worker.js";
@@ -215,34 +216,13 @@ export class TrialAttempt {
     this.init.emit({ type: "resume", trialId: this.run.id, ...this.attemptRecord.resumedFrom });
   }
 
-  private checkMetrics(metrics: TrialMetrics): number {
-    const name = this.init.plan.sweep.metric.name;
-    const epoch = metrics?.epoch;
-    if (!Number.isSafeInteger(epoch) || epoch < 1 || epoch > this.run.budget.epochs) {
-      throw new SweepError(
-        "INVALID_REPORT",
-        `report(): epoch must be the epochs done, an integer from 1 to the budget (${this.run.budget.epochs}); got ${String(epoch)}.`,
-        "epoch",
-      );
-    }
-    const value = metrics[name];
-    if (typeof value !== "number") {
-      throw new SweepError(
-        "INVALID_REPORT",
-        `report(): the sweep's metric "${name}" is missing; report({ epoch, ${name} }) (got keys ${Object.keys(metrics).join(", ")}).`,
-        name,
-      );
-    }
-    return value;
-  }
-
   /** Records the epoch's metric and asks ASHA (through Redis, compare-and-set) whether to go on. */
   report(metrics: TrialMetrics): Promise<"continue" | "stop"> {
     return this.timed(() => this.judge(metrics));
   }
 
   private async judge(metrics: TrialMetrics): Promise<"continue" | "stop"> {
-    const value = this.checkMetrics(metrics);
+    const value = checkReport(metrics, this.init.plan.sweep.metric.name, this.run.budget.epochs);
     const epoch = metrics.epoch;
     const { store, plan, fence, token, lockKey } = this.init;
     if (await this.cancelled()) {

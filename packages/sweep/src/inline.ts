@@ -1,0 +1,159 @@
+import { join } from "node:path";
+import type { CheckpointManager } from "@trainkit/checkpoint/tfjs";
+import { validateSweep } from "./definition.js";
+import { SweepError } from "./errors.js";
+import { foldIndices } from "./folds.js";
+import { sweepId } from "./sweep-id.js";
+import {
+  checkReport,
+  type RestoredCheckpoint,
+  type Trainable,
+  type TrialContext,
+  type TrialMetrics,
+  type TrialRun,
+} from "./trainable.js";
+import { expandTrials } from "./trials.js";
+
+export interface RunTrialInlineOptions {
+  /** The trial: its index in the sweep (0-based) or its id. Default 0. */
+  trial?: number | string;
+  /**
+   * The sweep's checkpoint directory: the trial's checkpoints go to
+   * `<checkpointDir>/<sweep id>/<trial id>`, where a worker given the same directory keeps them.
+   * Run the trial again on the same directory and it resumes from its latest checkpoint, whether a
+   * worker or this function saved it.
+   */
+  checkpointDir: string;
+  /** Aborts the trial's `ctx.signal`, as a worker's preemption would. */
+  signal?: AbortSignal;
+  /**
+   * Answers each report (after it was checked), as ASHA would: `"stop"` stops the trial.
+   * Default: every report continues, up to the budget.
+   */
+  onReport?: (
+    metrics: TrialMetrics,
+  ) => "continue" | "stop" | undefined | Promise<"continue" | "stop" | undefined>;
+}
+
+export interface InlineTrialResult {
+  /** The trial as the trainable got it (its config, fold rows, seed and budget). */
+  trial: TrialRun;
+  /** What the trainable returned. */
+  output: unknown;
+  /** Every report, in order. */
+  reports: TrialMetrics[];
+  /** The checkpoint the trainable resumed from, if it did. */
+  resumedFrom: { path: string; step: number; epoch: number } | null;
+  /** `"stop"` when onReport stopped the trial, else the last answer given. */
+  decision: "continue" | "stop";
+}
+
+const loadCheckpointModule = () =>
+  import("@trainkit/checkpoint/tfjs").catch((e: unknown) => {
+    throw new SweepError(
+      "INVALID_TRAINABLE",
+      `ctx.checkpoints needs @trainkit/checkpoint and tfjs: npm install @trainkit/checkpoint @tensorflow/tfjs-core @tensorflow/tfjs-layers (${(e as Error).message})`,
+      "checkpoints",
+    );
+  });
+
+function pickTrial(definition: unknown, which: number | string) {
+  const trials = expandTrials(definition);
+  const trial =
+    typeof which === "number"
+      ? Number.isSafeInteger(which)
+        ? trials[which]
+        : undefined
+      : trials.find((t) => t.id === which);
+  if (trial === undefined) {
+    throw new SweepError(
+      "INVALID_VALUE",
+      `trial ${JSON.stringify(which)} is not a trial of this sweep: give an index from 0 to ${trials.length - 1} or an id such as ${JSON.stringify(trials[0]?.id)}.`,
+      "trial",
+    );
+  }
+  return trial;
+}
+
+/**
+ * Runs one trial of a sweep in this process, with no queue and no Redis: to try or debug a
+ * trainable, or to time it without the sweep. The trainable gets the same trial (config, fold
+ * rows, seed, budget) and the same kind of context as under a worker: reports are checked the
+ * same way, checkpoints go to the trial's own directory (nothing fences them: no other worker can
+ * own the trial), and `ctx.signal` follows `options.signal`.
+ */
+export async function runTrialInline(
+  trainable: Trainable,
+  definition: unknown,
+  options: RunTrialInlineOptions,
+): Promise<InlineTrialResult> {
+  if (typeof trainable?.run !== "function") {
+    throw new SweepError(
+      "INVALID_TRAINABLE",
+      "runTrialInline: the trainable is not one: give an object with run(trial, ctx) (defineTrainable).",
+      "trainable",
+    );
+  }
+  if (typeof options?.checkpointDir !== "string" || options.checkpointDir === "") {
+    throw new SweepError(
+      "INVALID_VALUE",
+      "runTrialInline: checkpointDir is missing: give the directory the trial's checkpoints go to.",
+      "checkpointDir",
+    );
+  }
+  const sweep = validateSweep(definition);
+  const trial = pickTrial(sweep, options.trial ?? 0);
+  let folds: TrialRun["folds"] = null;
+  if (sweep.folds !== undefined) {
+    if (typeof trainable.data !== "function") {
+      throw new SweepError(
+        "INVALID_TRAINABLE",
+        `the sweep has folds (${sweep.folds.splitter}) but the trainable has no data(): give data() returning { size, y?, groups? }.`,
+        "trainable.data",
+      );
+    }
+    const data = await trainable.data();
+    const split = foldIndices(sweep.folds, trial.fold, { length: data.size }, data.y, data.groups);
+    folds = { train: Int32Array.from(split.train), test: Int32Array.from(split.test) };
+  }
+  const run: TrialRun = { ...trial, sweepId: sweepId(sweep), folds, attempt: 1 };
+  const dir = join(options.checkpointDir, run.sweepId, trial.id);
+  const reports: TrialMetrics[] = [];
+  let resumedFrom: InlineTrialResult["resumedFrom"] = null;
+  let decision: "continue" | "stop" = "continue";
+  let manager: Promise<CheckpointManager> | undefined;
+  const newManager = async (managerOptions = {}) =>
+    new (await loadCheckpointModule()).CheckpointManager({ ...managerOptions, dir });
+  const defaultManager = () => {
+    manager ??= newManager();
+    return manager;
+  };
+  const ctx: TrialContext = {
+    signal: options.signal ?? new AbortController().signal,
+    checkpoints: {
+      dir,
+      manager: newManager,
+      restore: async (args) => {
+        const restored = await (await defaultManager()).restore(args);
+        if (restored === null) return null;
+        const { step, epoch } = restored.state;
+        resumedFrom = { path: restored.path, step, epoch };
+        return { path: restored.path, state: restored.state } as RestoredCheckpoint;
+      },
+      save: async (args) => ({ path: (await (await defaultManager()).save(args)).path }),
+      resumedFrom: async (point) => {
+        resumedFrom = { path: point.path, step: point.step, epoch: point.epoch };
+      },
+      guard: async () => {},
+    },
+    report: async (metrics) => {
+      checkReport(metrics, sweep.metric.name, trial.budget.epochs);
+      reports.push({ ...metrics });
+      if (decision === "stop") return "stop";
+      decision = (await options.onReport?.(metrics)) === "stop" ? "stop" : "continue";
+      return decision;
+    },
+  };
+  const output = await trainable.run(run, ctx);
+  return { trial: run, output, reports, resumedFrom, decision };
+}
