@@ -8,10 +8,13 @@
  *    training processes side by side, what the machine gives n processes with no sweep at all;
  * 2. overhead per trial: 3 trials of about 10 s each, run inline by a fresh process (the trainable
  *    with no Redis and no checkpoints) and through the queue by a fresh worker process (Redis
- *    start, submit, round trips, checkpoint I/O, hand-offs), and what the worker measured itself.
+ *    start, submit, round trips, checkpoint I/O, hand-offs), and what the worker measured itself;
+ *    then the same warm, in one process (`--part=overhead-warm`): one Redis and one in-process
+ *    worker, inline and queued runs of the same trials alternating.
  *
  *   npm run bench:sweep -w @trainkit/demo                    (both parts)
  *   npm run bench:sweep -w @trainkit/demo -- --part=overhead --epochs=75 --rounds=3
+ *   npm run bench:sweep -w @trainkit/demo -- --part=overhead-warm --rounds=6
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -21,7 +24,13 @@ import { parseArgs } from "node:util";
 import { describeBackend, initBackend } from "@trainkit/backend";
 import { CheckpointManager } from "@trainkit/checkpoint/tfjs";
 import { expandTrials, foldIndices, type TrialContext, validateSweep } from "@trainkit/sweep";
-import { collectSweep, startRedisServer, submitSweep, waitForSweep } from "@trainkit/sweep/bullmq";
+import {
+  collectSweep,
+  startRedisServer,
+  startSweepWorker,
+  submitSweep,
+  waitForSweep,
+} from "@trainkit/sweep/bullmq";
 import { createPlateTrainable } from "../src/sweep/plate-trainable.js";
 
 const { values } = parseArgs({
@@ -325,6 +334,79 @@ async function overhead(): Promise<void> {
   }
 }
 
+/**
+ * The same comparison with everything warm, in this one process: tfjs, the backend and the rows
+ * loaded once, one Redis and one worker (`startSweepWorker`) started once. Each round runs 3
+ * trials inline and the same 3 trials through the queue (submit to the last result), in
+ * alternating order so that a drift of the machine's speed weighs on both; the figure is the
+ * median over the rounds of the queued run's extra time per trial.
+ */
+async function overheadWarm(): Promise<void> {
+  const epochs = Number(values.epochs);
+  const rounds = Number(values.rounds);
+  console.error(describeBackend(await initBackend({ tensorflowThreads: 1 })));
+  const redis = await startRedisServer();
+  const worker = await startSweepWorker({
+    connection: redis.socket,
+    trainable: (_name, sweep) => createPlateTrainable(sweep),
+  });
+  const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  const median = (xs: number[]) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2
+      ? (sorted[mid] as number)
+      : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  };
+  const extra: number[] = [];
+  const perTrial: number[] = [];
+  try {
+    // A first round that is not counted: the first trials of a process run slower (JIT, caches).
+    for (let r = -1; r < rounds; r++) {
+      // Each round its own sweep (its own seed, so its own id and trials); inline runs the same.
+      const definition = overheadDefinition(epochs, 100 + r);
+      const inline = async () => {
+        const started = performance.now();
+        await runInline(definition);
+        return performance.now() - started;
+      };
+      const queued = async () => {
+        const startedAt = Date.now();
+        const { sweepId } = await submitSweep(definition, {
+          connection: redis.socket,
+          checkpointDir: path.join(work, `warm-${r}`),
+        });
+        await waitForSweep(sweepId, { connection: redis.socket, pollMs: 250 });
+        const { attempts } = await collectSweep(sweepId, { connection: redis.socket });
+        return Math.max(...attempts.map((a) => a.endedAt as number)) - startedAt;
+      };
+      let i: number;
+      let q: number;
+      if (r % 2 === 0) {
+        i = await inline();
+        q = await queued();
+      } else {
+        q = await queued();
+        i = await inline();
+      }
+      const trials = expandTrials(definition).length;
+      console.log(
+        `warm round ${r + 1}${r < 0 ? " (not counted)" : ""}: inline ${s(i)}, queued ${s(q)}, ${((q - i) / trials).toFixed(0)} ms a trial`,
+      );
+      if (r < 0) continue;
+      extra.push((q - i) / trials);
+      perTrial.push(i / trials);
+    }
+  } finally {
+    await worker.close();
+    await redis.stop();
+  }
+  const m = median(extra);
+  console.log(
+    `\nwarm, in one process, ${rounds} rounds of 3 trials of ${epochs} epochs: inline ${s(median(perTrial))} a trial (median); the queue adds ${m.toFixed(0)} ms a trial (median; from ${Math.min(...extra).toFixed(0)} to ${Math.max(...extra).toFixed(0)} ms) = **${((m / median(perTrial)) * 100).toFixed(1)}%**`,
+  );
+}
+
 try {
   if (values.part === "inline") {
     // One process's share of a two-process run: `--part=inline & --part=inline` in a shell.
@@ -335,6 +417,7 @@ try {
     console.log(JSON.stringify({ endedAt: Date.now(), trials }));
   }
   if (values.part === "all" || values.part === "overhead") await overhead();
+  if (values.part === "all" || values.part === "overhead-warm") await overheadWarm();
   if (values.part === "all" || values.part === "throughput") await throughput();
 } finally {
   rmSync(work, { recursive: true, force: true });
