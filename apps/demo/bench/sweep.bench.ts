@@ -12,7 +12,7 @@
  *    then the same warm, in one process (`--part=overhead-warm`): one Redis and one in-process
  *    worker, inline and queued runs of the same trials alternating.
  *
- *   npm run bench:sweep -w @trainkit/demo                    (both parts)
+ *   npm run bench:sweep -w @trainkit/demo                    (every part)
  *   npm run bench:sweep -w @trainkit/demo -- --part=overhead --epochs=75 --rounds=3
  *   npm run bench:sweep -w @trainkit/demo -- --part=overhead-warm --rounds=6
  */

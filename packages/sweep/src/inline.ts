@@ -1,6 +1,6 @@
-import { join } from "node:path";
 import type { CheckpointManager } from "@trainkit/checkpoint/tfjs";
-import { validateSweep } from "./definition.js";
+import { loadCheckpointModule } from "./checkpoint-module.js";
+import { type Sweep, validateSweep } from "./definition.js";
 import { SweepError } from "./errors.js";
 import { foldIndices } from "./folds.js";
 import { sweepId } from "./sweep-id.js";
@@ -12,23 +12,25 @@ import {
   type TrialMetrics,
   type TrialRun,
 } from "./trainable.js";
-import { expandTrials } from "./trials.js";
+import { trialAt, trialId } from "./trials.js";
 
 export interface RunTrialInlineOptions {
   /** The trial: its index in the sweep (0-based) or its id. Default 0. */
   trial?: number | string;
   /**
-   * The sweep's checkpoint directory: the trial's checkpoints go to
-   * `<checkpointDir>/<sweep id>/<trial id>`, where a worker given the same directory keeps them.
-   * Run the trial again on the same directory and it resumes from its latest checkpoint, whether a
-   * worker or this function saved it.
+   * Where checkpoints go: `<checkpointDir>/<sweep id>/<trial id>`, laid out as a worker lays out
+   * the sweep's directory. Run the trial again on the same directory and it resumes from its
+   * latest checkpoint. Give inline runs a directory of their own: nothing fences their writes
+   * against a worker, and a worker resuming from an inline checkpoint would have none of its
+   * earlier epochs' reports.
    */
   checkpointDir: string;
   /** Aborts the trial's `ctx.signal`, as a worker's preemption would. */
   signal?: AbortSignal;
   /**
-   * Answers each report (after it was checked), as ASHA would: `"stop"` stops the trial.
-   * Default: every report continues, up to the budget.
+   * Answers each report (after it was checked), as ASHA would: `"stop"` stops the trial. Once it
+   * answered `"stop"`, later reports get `"stop"` without asking again. Default: every report
+   * continues, up to the budget; the sweep's own scheduler is not run here.
    */
   onReport?: (
     metrics: TrialMetrics,
@@ -46,33 +48,32 @@ export interface InlineTrialResult {
   resumedFrom: { path: string; step: number; epoch: number } | null;
   /** `"stop"` when onReport stopped the trial, else the last answer given. */
   decision: "continue" | "stop";
+  /**
+   * How the trial ended, as a worker would record it: `"stopped"` when onReport stopped it before
+   * its budget, `"aborted"` when it ended short of its budget after `signal` was aborted (a worker
+   * would requeue it), else `"completed"`.
+   */
+  status: "completed" | "stopped" | "aborted";
+  /** The epochs it reported, the last one's number (0 when none). */
+  epochs: number;
 }
 
-const loadCheckpointModule = () =>
-  import("@trainkit/checkpoint/tfjs").catch((e: unknown) => {
-    throw new SweepError(
-      "INVALID_TRAINABLE",
-      `ctx.checkpoints needs @trainkit/checkpoint and tfjs: npm install @trainkit/checkpoint @tensorflow/tfjs-core @tensorflow/tfjs-layers (${(e as Error).message})`,
-      "checkpoints",
-    );
-  });
-
-function pickTrial(definition: unknown, which: number | string) {
-  const trials = expandTrials(definition);
-  const trial =
-    typeof which === "number"
-      ? Number.isSafeInteger(which)
-        ? trials[which]
-        : undefined
-      : trials.find((t) => t.id === which);
-  if (trial === undefined) {
-    throw new SweepError(
-      "INVALID_VALUE",
-      `trial ${JSON.stringify(which)} is not a trial of this sweep: give an index from 0 to ${trials.length - 1} or an id such as ${JSON.stringify(trials[0]?.id)}.`,
-      "trial",
-    );
+function pickTrial(sweep: Sweep, which: number | string) {
+  if (typeof which === "number") return trialAt(sweep, which);
+  // Ids are `t<index>-<tag>`: the index names the only trial the id can be.
+  const index = Number(/^t(\d+)-/.exec(which)?.[1] ?? Number.NaN);
+  if (
+    Number.isSafeInteger(index) &&
+    index < sweep.trialCount &&
+    trialId(sweep.seed, index) === which
+  ) {
+    return trialAt(sweep, index);
   }
-  return trial;
+  throw new SweepError(
+    "UNKNOWN_TRIAL",
+    `trial ${JSON.stringify(which)} is not a trial of this sweep: give an index from 0 to ${sweep.trialCount - 1} or an id such as ${JSON.stringify(trialId(sweep.seed, 0))}.`,
+    "trial",
+  );
 }
 
 /**
@@ -117,10 +118,11 @@ export async function runTrialInline(
     folds = { train: Int32Array.from(split.train), test: Int32Array.from(split.test) };
   }
   const run: TrialRun = { ...trial, sweepId: sweepId(sweep), folds, attempt: 1 };
-  const dir = join(options.checkpointDir, run.sweepId, trial.id);
+  const dir = `${options.checkpointDir.replace(/[\\/]+$/, "")}/${run.sweepId}/${trial.id}`;
   const reports: TrialMetrics[] = [];
   let resumedFrom: InlineTrialResult["resumedFrom"] = null;
-  let decision: "continue" | "stop" = "continue";
+  // An object, not a let: the report closure changes it, which narrowing below would not see.
+  const answer: { decision: "continue" | "stop" } = { decision: "continue" };
   let manager: Promise<CheckpointManager> | undefined;
   const newManager = async (managerOptions = {}) =>
     new (await loadCheckpointModule()).CheckpointManager({ ...managerOptions, dir });
@@ -149,11 +151,19 @@ export async function runTrialInline(
     report: async (metrics) => {
       checkReport(metrics, sweep.metric.name, trial.budget.epochs);
       reports.push({ ...metrics });
-      if (decision === "stop") return "stop";
-      decision = (await options.onReport?.(metrics)) === "stop" ? "stop" : "continue";
-      return decision;
+      if (answer.decision === "stop") return "stop";
+      answer.decision = (await options.onReport?.(metrics)) === "stop" ? "stop" : "continue";
+      return answer.decision;
     },
   };
   const output = await trainable.run(run, ctx);
-  return { trial: run, output, reports, resumedFrom, decision };
+  const epochs = reports.at(-1)?.epoch ?? 0;
+  const short = epochs < trial.budget.epochs;
+  const status =
+    answer.decision === "stop" && short
+      ? "stopped"
+      : options.signal?.aborted && short
+        ? "aborted"
+        : "completed";
+  return { trial: run, output, reports, resumedFrom, decision: answer.decision, status, epochs };
 }

@@ -45,6 +45,7 @@ describe("runTrialInline", () => {
     expect(straight.reports.map((r) => r.epoch)).toEqual([1, 2, 3]);
     expect(straight.resumedFrom).toBeNull();
     expect(straight.decision).toBe("continue");
+    expect(straight).toMatchObject({ status: "completed", epochs: 3 });
     const done = straight.output as TinyOutput;
     expect(done).toMatchObject({ epochs: 3, step: 3 * STEPS_PER_EPOCH });
 
@@ -61,6 +62,7 @@ describe("runTrialInline", () => {
       },
     });
     expect((first.output as TinyOutput).step).toBe(STEPS_PER_EPOCH);
+    expect(first).toMatchObject({ status: "aborted", epochs: 1 });
     expect(readdirSync(join(dir, first.trial.sweepId, trial.id)).length).toBeGreaterThan(0);
 
     const second = await runTrialInline(tinyTrainable, definition, {
@@ -81,7 +83,7 @@ describe("runTrialInline", () => {
       checkpointDir: tempDir(),
       onReport: (m) => (m.epoch === 2 ? "stop" : "continue"),
     });
-    expect(result.decision).toBe("stop");
+    expect(result).toMatchObject({ decision: "stop", status: "stopped", epochs: 2 });
     expect(result.reports.map((r) => r.epoch)).toEqual([1, 2]);
     expect((result.output as TinyOutput).stoppedAt).toBe(2);
   });
@@ -116,16 +118,16 @@ describe("runTrialInline", () => {
     const code = (p: Promise<unknown>) =>
       p.then(
         () => "resolved",
-        (e: unknown) => (e instanceof SweepError ? `${e.code} ${e.path}` : String(e)),
+        (e: unknown) => (e instanceof SweepError ? `${e.code} ${e.path ?? ""}`.trim() : String(e)),
       );
     expect(
       await code(runTrialInline(tinyTrainable, definition, { trial: 2, checkpointDir: dir })),
-    ).toBe("INVALID_VALUE trial");
+    ).toBe("UNKNOWN_TRIAL");
     expect(
       await code(
-        runTrialInline(tinyTrainable, definition, { trial: "t9-nope", checkpointDir: dir }),
+        runTrialInline(tinyTrainable, definition, { trial: "t1-00000000", checkpointDir: dir }),
       ),
-    ).toBe("INVALID_VALUE trial");
+    ).toBe("UNKNOWN_TRIAL trial");
     expect(
       await code(runTrialInline(tinyTrainable, definition, {} as { checkpointDir: string })),
     ).toBe("INVALID_VALUE checkpointDir");

@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import { type AshaState, ashaReport, createAshaState } from "../asha.js";
+import { loadCheckpointModule } from "../checkpoint-module.js";
 import type { Sweep } from "../definition.js";
 import { SweepError } from "../errors.js";
 import type { TrialResult } from "../summary.js";
@@ -51,21 +52,6 @@ interface AttemptInit {
   worker: string;
   emit: (event: SweepWorkerEvent) => void;
 }
-
-/** Loaded on first use, so the adapter itself never imports tfjs. */
-type CheckpointModule = typeof import("@trainkit/checkpoint/tfjs");
-let checkpointModule: Promise<CheckpointModule> | undefined;
-const loadCheckpointModule = () => {
-  checkpointModule ??= import("@trainkit/checkpoint/tfjs").catch((e: unknown) => {
-    checkpointModule = undefined;
-    throw new SweepError(
-      "INVALID_TRAINABLE",
-      `ctx.checkpoints needs @trainkit/checkpoint and tfjs: npm install @trainkit/checkpoint @tensorflow/tfjs-core @tensorflow/tfjs-layers (${(e as Error).message})`,
-      "checkpoints",
-    );
-  });
-  return checkpointModule;
-};
 
 /** One attempt at a trial: its context for the trainable, and the writes behind its fence. */
 export class TrialAttempt {
