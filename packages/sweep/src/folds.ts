@@ -17,6 +17,7 @@ import {
 import { SweepError } from "./errors.js";
 import { invalid, isPlainObject, keyPath } from "./internal/checks.js";
 import { deriveSeed, STREAM } from "./internal/seeds.js";
+import type { TrainableData } from "./trainable.js";
 
 /**
  * Which @trainkit/data-split splitter cuts the folds, by its name in camelCase, with its options:
@@ -133,4 +134,14 @@ export function foldIndices(
     "INVALID_VALUE",
     `fold ${fold} does not exist: the splitter gave ${i} folds.`,
   );
+}
+
+/** A trial's fold rows as the trainable gets them (`trial.folds`), cut from its `data()`. */
+export function trialFolds(
+  spec: FoldsSpec,
+  fold: number,
+  data: TrainableData,
+): { train: Int32Array; test: Int32Array } {
+  const split = foldIndices(spec, fold, { length: data.size }, data.y, data.groups);
+  return { train: Int32Array.from(split.train), test: Int32Array.from(split.test) };
 }

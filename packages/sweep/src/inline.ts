@@ -2,7 +2,7 @@ import type { CheckpointManager } from "@trainkit/checkpoint/tfjs";
 import { loadCheckpointModule } from "./checkpoint-module.js";
 import { type Sweep, validateSweep } from "./definition.js";
 import { SweepError } from "./errors.js";
-import { foldIndices } from "./folds.js";
+import { trialFolds } from "./folds.js";
 import { sweepId } from "./sweep-id.js";
 import {
   checkReport,
@@ -113,9 +113,7 @@ export async function runTrialInline(
         "trainable.data",
       );
     }
-    const data = await trainable.data();
-    const split = foldIndices(sweep.folds, trial.fold, { length: data.size }, data.y, data.groups);
-    folds = { train: Int32Array.from(split.train), test: Int32Array.from(split.test) };
+    folds = trialFolds(sweep.folds, trial.fold, await trainable.data());
   }
   const run: TrialRun = { ...trial, sweepId: sweepId(sweep), folds, attempt: 1 };
   const dir = `${options.checkpointDir.replace(/[\\/]+$/, "")}/${run.sweepId}/${trial.id}`;

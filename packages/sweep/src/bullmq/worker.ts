@@ -5,7 +5,7 @@ import { type Job, WaitingError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Sweep } from "../definition.js";
 import { SweepError } from "../errors.js";
-import { foldIndices } from "../folds.js";
+import { trialFolds } from "../folds.js";
 import type { TrialResult } from "../summary.js";
 import type { Trainable, TrainableData, TrialRun } from "../trainable.js";
 import { trialAt } from "../trials.js";
@@ -336,11 +336,9 @@ async function loadPlan(
 }
 
 function foldsOf(plan: Plan, fold: number): { train: Int32Array; test: Int32Array } {
-  const data = plan.data as TrainableData;
   const spec = plan.sweep.folds;
   if (spec === undefined) throw new Error("foldsOf without folds");
-  const split = foldIndices(spec, fold, { length: data.size }, data.y, data.groups);
-  return { train: Int32Array.from(split.train), test: Int32Array.from(split.test) };
+  return trialFolds(spec, fold, plan.data as TrainableData);
 }
 
 /** What {@link stopOnSignals} returns: call it to remove the handlers. */
