@@ -8,5 +8,8 @@ export default defineProject({
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
     testTimeout: 180_000,
     hookTimeout: 180_000,
+    // No row cache under the user's cache folder: every test renders its rows (the cache has its
+    // own tests, in folders of their own).
+    env: { TRAINKIT_ROW_CACHE: "0" },
   },
 });

@@ -31,7 +31,8 @@ import {
   submitSweep,
   waitForSweep,
 } from "@trainkit/sweep/bullmq";
-import { createPlateTrainable } from "../src/sweep/plate-trainable.js";
+import { rowCacheDir } from "../src/plates/row-cache.js";
+import { createPlateTrainable, plateRows } from "../src/sweep/plate-trainable.js";
 
 const { values } = parseArgs({
   options: {
@@ -98,6 +99,10 @@ async function throughput(): Promise<void> {
     shipped.replace(/^scheduler:.*$/m, "").replace("trainable: plate-bp", "trainable: plate-bp"),
   );
   const counts = values.workers.split(",").map(Number);
+  // The rows as any run after the first finds them: in the row cache (plain processes and workers
+  // alike then read them instead of rendering them), unless TRAINKIT_ROW_CACHE=0.
+  await plateRows({ kind: "alphanumerics", quick: false });
+  console.log(`row cache: ${rowCacheDir() ?? "off (TRAINKIT_ROW_CACHE=0)"}`);
   // Each count runs twice, in the order 1, 2, 2, 1, so that a drift in the machine's speed
   // weighs on both; each figure is the faster of the two. Just before each sweep run, the same
   // number of plain training processes run side by side: the 2-core host's speed for two
@@ -128,8 +133,13 @@ async function throughput(): Promise<void> {
         const span =
           Math.max(...attempts.map((a) => a.endedAt as number)) -
           Math.min(...attempts.map((a) => a.startedAt));
+        // What the workers measured: their attempts' time per epoch, and the share of it in the
+        // sweep's own work (Redis round trips, checkpoint I/O).
+        const busy = attempts.reduce((sum, a) => sum + ((a.endedAt as number) - a.startedAt), 0);
+        const own = attempts.reduce((sum, a) => sum + a.overheadMs, 0);
+        const epochsRun = json.trials.reduce((sum, t) => sum + t.epochs, 0);
         console.log(
-          `${label}, ${n} worker(s): wall ${(run.ms / 1000).toFixed(1)} s, trials from first start to last end ${(span / 1000).toFixed(1)} s`,
+          `${label}, ${n} worker(s): wall ${(run.ms / 1000).toFixed(1)} s, trials from first start to last end ${(span / 1000).toFixed(1)} s; ${(busy / epochsRun).toFixed(0)} ms of a worker per epoch, ${((own / busy) * 100).toFixed(1)}% of it Redis and checkpoints`,
         );
         const seen = best.get(n);
         best.set(n, {

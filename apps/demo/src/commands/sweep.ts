@@ -118,12 +118,19 @@ async function status(io: Io) {
   return counts;
 }
 
+let reportCode: Promise<typeof import("../report/sweep-report.js")> | undefined;
+/** The report's code (vega and vega-lite), loaded on first use. */
+const sweepReportCode = () => {
+  reportCode ??= import("../report/sweep-report.js");
+  return reportCode;
+};
+
 async function writeSweepReport(
   io: Io,
   collected: CollectedSweep,
   extra: { file?: string; workers?: number; wallSeconds?: number } = {},
 ): Promise<string> {
-  const { sweepReport } = await import("../report/sweep-report.js");
+  const { sweepReport } = await sweepReportCode();
   const file = await sweepReport({ collected, ...extra }).write(io.flags.out);
   io.log(`report: ${file}`);
   return file;
@@ -152,7 +159,7 @@ async function cancel(io: Io) {
 // ---- worker -----------------------------------------------------------------------------------
 
 function eventLine(e: SweepWorkerEvent): string {
-  const time = new Date().toISOString().slice(11, 19);
+  const time = new Date().toISOString().slice(11, 23);
   switch (e.type) {
     case "start":
       return `${time} ${e.trialId}: start (attempt ${e.attempt}, fence ${e.fence})`;
@@ -258,17 +265,14 @@ async function runWithRedis(
   const out = path.resolve(flags.out);
   const checkpointDir = path.resolve(flags.checkpoints ?? path.join(out, "checkpoints"));
   if (state.redis !== null) await removeEarlierCheckpoints(io, checkpointDir, def.sweepId);
-  const submitted = await sweepErrorsAsUsage(async () =>
-    (await bullmq()).submitSweep(def.definition, { connection, checkpointDir }),
-  );
   const workers = Math.max(
     1,
     Math.min(flags.workers ?? availableParallelism(), def.sweep.trialCount),
   );
-  io.log(
-    `sweep ${submitted.sweepId}: ${submitted.trials} trials (${submitted.added} queued, ${submitted.existing} already queued) on ${workers} worker process(es); checkpoints in ${checkpointDir}`,
-  );
+  // The workers start first: they take a few seconds to load tfjs and the rows, and the submit
+  // happens meanwhile. An empty queue just keeps them waiting; a refused submit stops them.
   const logDir = path.join(out, "workers");
+  const since = performance.now();
   state.pool = startWorkerPool({
     count: workers,
     args: workerArgs(io, connection, checkpointDir, workers),
@@ -287,20 +291,33 @@ async function runWithRedis(
       }
     },
   });
+  const submitted = await sweepErrorsAsUsage(async () =>
+    (await bullmq()).submitSweep(def.definition, { connection, checkpointDir }),
+  );
+  io.log(
+    `sweep ${submitted.sweepId}: ${submitted.trials} trials (${submitted.added} queued, ${submitted.existing} already queued) on ${workers} worker process(es); checkpoints in ${checkpointDir}`,
+  );
   io.log(`worker logs: ${logDir}`);
-  const since = performance.now();
   await (await bullmq()).waitForSweep(submitted.sweepId, {
     connection,
-    pollMs: 500,
+    // A status read is one pipeline of a few hash reads: 5 a second cost the workers nothing.
+    pollMs: 200,
     signal: stop.signal,
-    onProgress: (s) =>
-      io.log(`[${((performance.now() - since) / 1000).toFixed(1).padStart(6)} s] ${statusLine(s)}`),
+    onProgress: (s) => {
+      io.log(`[${((performance.now() - since) / 1000).toFixed(1).padStart(6)} s] ${statusLine(s)}`);
+      // The last trials are running: load the report's code (vega, about 0.5 s) while they end,
+      // when a core is about to be free, rather than after.
+      if (s.waiting === 0) sweepReportCode().catch(() => {});
+    },
   });
   const wallSeconds = (performance.now() - since) / 1000;
+  // Every trial has its result: the idle workers exit while the report is written.
+  const stopping = state.pool.stop();
   const collected = await sweepErrorsAsUsage(async () =>
     (await bullmq()).collectSweep(submitted.sweepId, { connection }),
   );
   await writeSweepReport(io, collected, { file: def.file, workers, wallSeconds });
+  await stopping;
   io.log(
     `sweep ${submitted.sweepId} finished in ${wallSeconds.toFixed(1)} s (${((performance.now() - started) / 1000).toFixed(1)} s with start-up)`,
   );

@@ -176,8 +176,9 @@ export function checkPlateSweep(sweep: Sweep): PlateDataOptions {
 const datasets = new Map<string, Promise<CharacterRows>>();
 
 /**
- * The glyphs of the training fonts the `plates train` experiment renders (rendered once per
- * process and kept): features, class of each row.
+ * The glyphs of the training fonts the `plates train` experiment renders: features, class of each
+ * row. Kept once per process, and on disk between runs (the row cache of `plates/row-cache.ts`:
+ * every worker of every `sweep run` would otherwise render the same rows again).
  */
 export function plateRows(options: PlateDataOptions): Promise<CharacterRows> {
   const key = `${options.kind}:${options.quick}`;
@@ -185,18 +186,18 @@ export function plateRows(options: PlateDataOptions): Promise<CharacterRows> {
   if (rows === undefined) {
     rows = (async () => {
       const { PLATE_KINDS } = await import("../experiments/plates.js");
-      const { generateCharacters } = await import("../plates/dataset.js");
-      const { loadFonts, TRAIN_FONT_FILES } = await import("../plates/fonts.js");
+      const { cachedCharacterRows } = await import("../plates/row-cache.js");
+      const { TRAIN_FONT_FILES } = await import("../plates/fonts.js");
       const { SILENT } = await import("../experiments/common.js");
       const spec = PLATE_KINDS[options.kind];
       const fonts = options.quick ? TRAIN_FONT_FILES.slice(0, 3) : TRAIN_FONT_FILES;
-      return generateCharacters(SILENT.out, "render glyphs", loadFonts(fonts), {
+      return cachedCharacterRows(SILENT.out, "render glyphs", fonts, {
         charset: spec.charset,
         augment: "mild",
         features: spec.features,
         samplesPerClass: options.quick ? 4 : spec.perClass,
         seed: PLATE_DATA_SEED,
-      });
+      }).rows;
     })();
     datasets.set(key, rows);
     rows.catch(() => datasets.delete(key));
