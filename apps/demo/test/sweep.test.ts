@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
+import { startRedisServer } from "@trainkit/sweep/bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type OwnRedis, startOwnRedis } from "../src/sweep/redis-server.js";
 import { hasChromium, openReport } from "./helpers/browser.js";
@@ -38,6 +39,20 @@ function expectOneLineError(run: Run, ...fragments: string[]): void {
 }
 
 const EXAMPLE = path.join(appDir, "examples", "plate-schedules.sweep.yaml");
+
+/** Pids of the live processes whose command line holds `text` (from /proc). */
+function processesWith(text: string): number[] {
+  return readdirSync("/proc")
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(text);
+      } catch {
+        return false; // gone meanwhile
+      }
+    })
+    .map(Number);
+}
 
 /** 2 schedules × 2 folds of the small (--quick-sized) plate data, 3 epochs, ASHA at epoch 1. */
 const TINY = `# a sweep for tests: 4 trials of a few seconds
@@ -180,6 +195,22 @@ describe("trainkit sweep with Redis", () => {
     expectOneLineError(unreachable, "cannot reach Redis", "127.0.0.1:1", "ECONNREFUSED");
     expectOneLineError(unknown, "no sweep s0123456789abcdef0123456789abcdef");
     expectOneLineError(noRedis, "--redis");
+  });
+
+  it("run against a Redis it must refuse: one line naming the setting, exit 2, no worker left", async () => {
+    const unsafe = await startRedisServer({ args: ["--maxmemory-policy", "allkeys-lru"] });
+    try {
+      const out = path.join(dir, "refused");
+      const run = await trainkitAsync(
+        ...["sweep", "run", tiny, "--workers", "2", "--redis", unsafe.socket, "--out", out],
+      );
+      expectOneLineError(run, "maxmemory-policy allkeys-lru", "noeviction");
+      // The workers start before the submit (they load meanwhile): the refusal stopped them.
+      expect(existsSync(path.join(out, "workers", "worker-2.log"))).toBe(true);
+      expect(processesWith(path.join(out, "checkpoints"))).toEqual([]);
+    } finally {
+      await unsafe.stop();
+    }
   });
 
   it("submits idempotently and cancels what waits", async () => {
