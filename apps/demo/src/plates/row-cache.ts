@@ -10,7 +10,7 @@ import { loadFonts } from "./fonts.js";
 
 /**
  * Rendered character rows kept on disk between runs. Rendering the 5,440 rows of the plate sweep
- * takes about 2 s, in every worker of every `sweep run`; the rows depend only on the fonts and the
+ * takes about 1.3 s, in every worker of every `sweep run`; the rows depend only on the fonts and the
  * options, so a file under the user's cache folder (`TRAINKIT_CACHE_DIR`, else
  * `~/.cache/trainkit`, as the TensorFlow setup) holds them after the first run.
  *
@@ -25,7 +25,7 @@ import { loadFonts } from "./fonts.js";
  * `TRAINKIT_ROW_CACHE=0` renders every time and touches no file.
  */
 
-/** Bump when rendered rows change in a way the first-font check might not see. */
+/** Bump when rendered rows change where the check (the first font's first two characters) cannot see. */
 export const ROW_CACHE_FORMAT = 1;
 const MAGIC = "trainkit-rows\n";
 const SILENT_OUTPUT = { write: () => true };
