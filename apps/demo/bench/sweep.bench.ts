@@ -94,10 +94,7 @@ async function plainProcesses(n: number): Promise<number> {
 async function throughput(): Promise<void> {
   const shipped = readFileSync(EXAMPLE, "utf8");
   const full = path.join(work, "full-grid.sweep.yaml");
-  writeFileSync(
-    full,
-    shipped.replace(/^scheduler:.*$/m, "").replace("trainable: plate-bp", "trainable: plate-bp"),
-  );
+  writeFileSync(full, shipped.replace(/^scheduler:.*$/m, ""));
   const counts = values.workers.split(",").map(Number);
   // The rows as any run after the first finds them: in the row cache (plain processes and workers
   // alike then read them instead of rendering them), unless TRAINKIT_ROW_CACHE=0.

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { SILENT } from "../src/experiments/common.js";
 import { PLATE_KINDS } from "../src/experiments/plates.js";
 import { generateCharacters } from "../src/plates/dataset.js";
 import { loadFonts, TRAIN_FONT_FILES } from "../src/plates/fonts.js";
@@ -12,7 +13,7 @@ afterAll(() => removeTempDirs());
 // Each test passes `env: {}`: this suite's config turns the cache off (TRAINKIT_ROW_CACHE=0) for
 // every other test.
 
-const SILENT = { write: () => true };
+const OUT = SILENT.out;
 const FONTS = TRAIN_FONT_FILES.slice(0, 2);
 /** 2 fonts × 3 glyphs × 34 characters = 204 rows of 120 features. */
 const OPTIONS = {
@@ -23,7 +24,7 @@ const OPTIONS = {
   features: PLATE_KINDS.alphanumerics.features,
 };
 /** The reference: the renderer itself, with no cache anywhere. */
-const fresh = generateCharacters(SILENT, "", loadFonts(FONTS), OPTIONS);
+const fresh = generateCharacters(OUT, "", loadFonts(FONTS), OPTIONS);
 
 const bytes = (a: Float32Array | Int32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
@@ -49,36 +50,36 @@ function changeFeature(file: string, row: number): void {
 describe("row cache", () => {
   it("renders and writes on a miss, then reads the same rows bit for bit", () => {
     const dir = tempDir("rows");
-    const first = cachedCharacterRows(SILENT, "", FONTS, OPTIONS, { dir, env: {} });
+    const first = cachedCharacterRows(OUT, "", FONTS, OPTIONS, { dir, env: {} });
     expect(first.hit).toBe(false);
     expect(first.file).not.toBeNull();
     expect(existsSync(first.file as string)).toBe(true);
     expectSameRows(first.rows, fresh);
 
-    const second = cachedCharacterRows(SILENT, "", FONTS, OPTIONS, { dir, env: {} });
+    const second = cachedCharacterRows(OUT, "", FONTS, OPTIONS, { dir, env: {} });
     expect(second).toMatchObject({ hit: true, file: first.file });
     expectSameRows(second.rows, fresh);
   });
 
   it("re-renders and replaces a file whose first rows differ from a fresh render (renderer changed)", () => {
     const dir = tempDir("rows");
-    const { file } = cachedCharacterRows(SILENT, "", FONTS, OPTIONS, { dir, env: {} });
+    const { file } = cachedCharacterRows(OUT, "", FONTS, OPTIONS, { dir, env: {} });
     changeFeature(file as string, 1);
-    const again = cachedCharacterRows(SILENT, "", FONTS, OPTIONS, { dir, env: {} });
+    const again = cachedCharacterRows(OUT, "", FONTS, OPTIONS, { dir, env: {} });
     expect(again.hit).toBe(false);
     expectSameRows(again.rows, fresh);
     // The file now holds the fresh rows: the next call is a hit again.
-    const third = cachedCharacterRows(SILENT, "", FONTS, OPTIONS, { dir, env: {} });
+    const third = cachedCharacterRows(OUT, "", FONTS, OPTIONS, { dir, env: {} });
     expect(third.hit).toBe(true);
     expectSameRows(third.rows, fresh);
   });
 
   it("takes the rows past the checked ones from the file (what ROW_CACHE_FORMAT is bumped for)", () => {
     const dir = tempDir("rows");
-    const { file } = cachedCharacterRows(SILENT, "", FONTS, OPTIONS, { dir, env: {} });
+    const { file } = cachedCharacterRows(OUT, "", FONTS, OPTIONS, { dir, env: {} });
     // The last row: second font, last character. Only the first two characters are re-rendered.
     changeFeature(file as string, fresh.n - 1);
-    const again = cachedCharacterRows(SILENT, "", FONTS, OPTIONS, { dir, env: {} });
+    const again = cachedCharacterRows(OUT, "", FONTS, OPTIONS, { dir, env: {} });
     expect(again.hit).toBe(true);
     const last = (fresh.n - 1) * fresh.nf;
     expect(again.rows.x[last]).toBeCloseTo((fresh.x[last] as number) + 0.25, 5);
@@ -86,11 +87,11 @@ describe("row cache", () => {
 
   it("treats a short or foreign file as a miss and replaces it", () => {
     const dir = tempDir("rows");
-    const { file } = cachedCharacterRows(SILENT, "", FONTS, OPTIONS, { dir, env: {} });
+    const { file } = cachedCharacterRows(OUT, "", FONTS, OPTIONS, { dir, env: {} });
     const whole = readFileSync(file as string);
     for (const broken of [whole.subarray(0, whole.length - 4), Buffer.from("not rows\n")]) {
       writeFileSync(file as string, broken);
-      const again = cachedCharacterRows(SILENT, "", FONTS, OPTIONS, { dir, env: {} });
+      const again = cachedCharacterRows(OUT, "", FONTS, OPTIONS, { dir, env: {} });
       expect(again.hit).toBe(false);
       expectSameRows(again.rows, fresh);
       expect(readFileSync(file as string).equals(whole)).toBe(true);
@@ -101,7 +102,7 @@ describe("row cache", () => {
     const parent = tempDir("rows");
     const blocker = path.join(parent, "a-file");
     writeFileSync(blocker, "");
-    const got = cachedCharacterRows(SILENT, "", FONTS, OPTIONS, {
+    const got = cachedCharacterRows(OUT, "", FONTS, OPTIONS, {
       dir: path.join(blocker, "rows"),
       env: {},
     });
@@ -113,7 +114,7 @@ describe("row cache", () => {
     const dir = tempDir("rows");
     const env = { TRAINKIT_ROW_CACHE: "0" };
     expect(rowCacheDir({ env })).toBeNull();
-    const off = cachedCharacterRows(SILENT, "", FONTS, OPTIONS, { dir, env });
+    const off = cachedCharacterRows(OUT, "", FONTS, OPTIONS, { dir, env });
     expect(off).toMatchObject({ hit: false, file: null });
     expectSameRows(off.rows, fresh);
     expect(readdirSync(dir)).toEqual([]);

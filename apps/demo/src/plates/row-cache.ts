@@ -4,6 +4,7 @@ import { endianness } from "node:os";
 import * as path from "node:path";
 import { cacheRoot } from "@trainkit/backend";
 import type { AugmentationPreset, FeatureKind } from "@trainkit/plate-bp";
+import { SILENT } from "../experiments/common.js";
 import type { Output } from "../progress.js";
 import { type CharacterRows, generateCharacters } from "./dataset.js";
 import { loadFonts } from "./fonts.js";
@@ -28,7 +29,6 @@ import { loadFonts } from "./fonts.js";
 /** Bump when rendered rows change where the check (the first font's first two characters) cannot see. */
 export const ROW_CACHE_FORMAT = 1;
 const MAGIC = "trainkit-rows\n";
-const SILENT_OUTPUT = { write: () => true };
 
 export interface RowOptions {
   charset: string;
@@ -120,7 +120,7 @@ function probeMatches(
   fontFiles: readonly string[],
   options: RowOptions,
 ): boolean {
-  const probe = generateCharacters(SILENT_OUTPUT, "", loadFonts(fontFiles.slice(0, 1)), {
+  const probe = generateCharacters(SILENT.out, "", loadFonts(fontFiles.slice(0, 1)), {
     ...options,
     charset: [...options.charset].slice(0, 2).join(""),
   });
