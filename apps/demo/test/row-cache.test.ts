@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { SILENT } from "../src/experiments/common.js";
@@ -96,6 +97,20 @@ describe("row cache", () => {
       expectSameRows(again.rows, fresh);
       expect(readFileSync(file as string).equals(whole)).toBe(true);
     }
+  });
+
+  it("removes the temporary files of killed writers when it writes, and keeps those of running ones", () => {
+    const dir = tempDir("rows");
+    const dead = spawnSync(process.execPath, ["-e", "0"]).pid as number;
+    const key = rowCacheKey(FONTS, OPTIONS);
+    mkdirSync(dir, { recursive: true });
+    const killed = `${key}.rows.partial-${dead}`;
+    const running = `${key}.rows.partial-${process.ppid}`;
+    writeFileSync(path.join(dir, killed), "half a file");
+    writeFileSync(path.join(dir, running), "being written");
+    const { file, hit } = cachedCharacterRows(OUT, "", FONTS, OPTIONS, { dir, env: {} });
+    expect(hit).toBe(false);
+    expect(readdirSync(dir).sort()).toEqual([path.basename(file as string), running].sort());
   });
 
   it("still returns the rows when the cache folder cannot be written", () => {

@@ -22,7 +22,7 @@ export {
   type InitBackendOptions,
   initBackend,
 } from "./init-backend.js";
-export { cacheRoot } from "./setup/cache-dir.js";
+export { cacheRoot, removeStalePartials } from "./setup/cache-dir.js";
 export { type OneDnnSetting, oneDnnSetting } from "./setup/one-dnn.js";
 export {
   type SetupEvent,

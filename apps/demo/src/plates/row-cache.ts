@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { endianness } from "node:os";
 import * as path from "node:path";
-import { cacheRoot } from "@trainkit/backend";
+import { cacheRoot, removeStalePartials } from "@trainkit/backend";
 import type { AugmentationPreset, FeatureKind } from "@trainkit/plate-bp";
 import { SILENT } from "../experiments/common.js";
 import type { Output } from "../progress.js";
@@ -140,11 +140,15 @@ function readRows(file: string): CharacterRows | null {
   }
 }
 
-/** Writes the file whole or not at all (a temporary file renamed into place). */
+/**
+ * Writes the file whole or not at all (a temporary file renamed into place), first removing the
+ * temporary files of writers that were killed.
+ */
 function writeRows(file: string, rows: CharacterRows): void {
   const temp = `${file}.partial-${process.pid}`;
   try {
     mkdirSync(path.dirname(file), { recursive: true });
+    removeStalePartials(path.dirname(file));
     writeFileSync(temp, encode(rows));
     renameSync(temp, file);
   } catch {

@@ -31,8 +31,9 @@ function pidAlive(pid: number): boolean {
 }
 
 /**
- * Removes what an interrupted setup left in `dir` (`<name>.partial-<pid>-<n>` folders whose
- * process is gone). They never look like cache entries, so this only frees the space.
+ * Removes what an interrupted write left in `dir`: the files or folders named
+ * `<name>.partial-<pid>` or `<name>.partial-<pid>-<suffix>` whose process is gone (this process's
+ * own count as gone). They never look like cache entries, so this only frees the space.
  */
 export function removeStalePartials(dir: string): void {
   if (!existsSync(dir)) return;
