@@ -11,13 +11,17 @@
  *    start, submit, round trips, checkpoint I/O, hand-offs), and what the worker measured itself;
  *    then the same warm, in one process (`--part=overhead-warm`): one Redis and one in-process
  *    worker, inline and queued runs of the same trials alternating.
+ * 3. cores (`--part=cores`, Linux): what one worker takes from the second core, and so the most
+ *    2 workers can gain on this machine: the shipped example with 1 worker free, held to one core
+ *    (taskset), and two such runs side by side on a core each.
  *
  *   npm run bench:sweep -w @trainkit/demo                    (every part)
  *   npm run bench:sweep -w @trainkit/demo -- --part=overhead --epochs=75 --rounds=3
  *   npm run bench:sweep -w @trainkit/demo -- --part=overhead-warm --rounds=6
+ *   npm run bench:sweep -w @trainkit/demo -- --part=cores --rounds=3
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
@@ -414,6 +418,128 @@ async function overheadWarm(): Promise<void> {
   );
 }
 
+/** The worker processes of a sweep running now whose checkpoints go under `out`. */
+function workerPids(out: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const args = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
+      const i = args.indexOf("sweep");
+      if (i >= 0 && args[i + 1] === "worker" && args.some((a) => a.startsWith(out))) {
+        pids.push(Number(entry));
+      }
+    } catch {
+      // Gone between the listing and the read.
+    }
+  }
+  return pids;
+}
+
+/** CPU seconds (user + system) of each thread of a process: its main thread first. */
+function threadCpu(pid: number): { main: number; others: number } | null {
+  const ticks = 100; // USER_HZ, the unit of /proc's times on Linux
+  try {
+    let main = 0;
+    let others = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+      // Fields after the command name in brackets: utime and stime are the 12th and 13th.
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const cpu = (Number(fields[11]) + Number(fields[12])) / ticks;
+      if (tid === String(pid)) main += cpu;
+      else others += cpu;
+    }
+    return { main, others };
+  } catch {
+    return null;
+  }
+}
+
+/** From the workers' logs (`HH:MM:SS.mmm tN-…` lines): first trial start to last trial line, ms. */
+function loggedSpan(out: string): number {
+  const times: number[] = [];
+  const dir = path.join(out, "workers");
+  for (const file of readdirSync(dir)) {
+    for (const line of readFileSync(path.join(dir, file), "utf8").split("\n")) {
+      const m = /^(\d\d):(\d\d):(\d\d)\.(\d{3}) t\d+-/.exec(line);
+      if (m)
+        times.push(((Number(m[1]) * 60 + Number(m[2])) * 60 + Number(m[3])) * 1000 + Number(m[4]));
+    }
+  }
+  const first = Math.min(...times);
+  // A run that crosses midnight: its later times are small.
+  return Math.max(...times.map((t) => (t < first ? t + 86_400_000 : t))) - first;
+}
+
+/**
+ * `sweep run --workers 1` of the shipped example (its own Redis), on the cores given to
+ * `taskset -c` (all of them when undefined), sampling the worker's threads' CPU time from /proc.
+ */
+async function sampledRun(label: string, cpus: string | undefined) {
+  const out = path.join(work, `cores-${label}`);
+  const args = [...CLI, "sweep", "run", EXAMPLE, "--workers", "1", "--out", out];
+  const started = performance.now();
+  const child =
+    cpus === undefined
+      ? spawn(process.execPath, args, { cwd: APP, stdio: "ignore" })
+      : spawn("taskset", ["-c", cpus, process.execPath, ...args], { cwd: APP, stdio: "ignore" });
+  const last = new Map<number, { main: number; others: number }>();
+  const timer = setInterval(() => {
+    for (const pid of workerPids(out)) {
+      const cpu = threadCpu(pid);
+      if (cpu) last.set(pid, cpu);
+    }
+  }, 200);
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  clearInterval(timer);
+  if (code !== 0) throw new Error(`sweep run (${label}) exited ${code}`);
+  const wall = performance.now() - started;
+  const cpu = [...last.values()].reduce(
+    (s, c) => ({ main: s.main + c.main, others: s.others + c.others }),
+    { main: 0, others: 0 },
+  );
+  return { wall, span: loggedSpan(out), ...cpu };
+}
+
+/**
+ * What one worker takes from the second core, and so the most 2 workers can gain here: the
+ * shipped example with 1 worker (a) free to use both cores, (b) held to one core with `taskset
+ * -c 0` (with its `sweep run` and Redis), as each of 2 workers is when both cores train, and (c)
+ * two such runs side by side, each held to a core of its own. Alone, a worker's main thread
+ * trains while V8's compiler and garbage collector threads use the other core; with 2 workers each
+ * core must carry one worker's main thread and its helpers. (a) / ((c) / 2) is then the steady
+ * state's ceiling for 2 workers; the same from the CPU time of (a)'s worker, 2 · main thread /
+ * all threads, is steadier (the host's speed changes from minute to minute); with the part that
+ * does not scale (start-up and report; at least what it is with 1 worker) added, the wall time's.
+ * Linux only (taskset, /proc).
+ */
+async function cores(): Promise<void> {
+  if (process.platform !== "linux") {
+    console.log("cores: skipped (needs Linux: taskset and /proc)");
+    return;
+  }
+  const rounds = Number(values.rounds);
+  await plateRows({ kind: "alphanumerics", quick: false });
+  const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  console.log(
+    "| round | 1 worker, both cores: wall, steady (worker CPU: main thread + other threads) | 1 worker held to 1 core: wall, steady | 2 such runs side by side, a core each: steady | ceiling for 2 workers, steady, from times: (a) / ((c) / 2) | from CPU: 2 · main / (main + other) | wall, from CPU: (a) / ((a) steady / that + (a)'s fixed part) |",
+  );
+  console.log("| --- | --- | --- | --- | --- | --- | --- |");
+  for (let r = 1; r <= rounds; r++) {
+    const free = await sampledRun("free", undefined);
+    const pinned = await sampledRun("pinned", "0");
+    const pair = await Promise.all([sampledRun("pair-0", "0"), sampledRun("pair-1", "1")]);
+    const pairSpan = Math.max(...pair.map((p) => p.span));
+    // Alone, the worker's main thread trains without pause while its other threads run on the
+    // second core; two workers each carry both on one core.
+    const byCpu = (2 * free.main) / (free.main + free.others);
+    console.log(
+      `| ${r} | ${s(free.wall)}, ${s(free.span)} (${free.main.toFixed(1)} s + ${free.others.toFixed(1)} s) | ${s(pinned.wall)}, ${s(pinned.span)} | ${pair.map((p) => s(p.span)).join(", ")} | ${(free.span / (pairSpan / 2)).toFixed(2)}x | ${byCpu.toFixed(2)}x | ${(free.wall / (free.span / byCpu + free.wall - free.span)).toFixed(2)}x |`,
+    );
+  }
+}
+
 try {
   if (values.part === "inline") {
     // One process's share of a two-process run: `--part=inline & --part=inline` in a shell.
@@ -426,6 +552,7 @@ try {
   if (values.part === "all" || values.part === "overhead") await overhead();
   if (values.part === "all" || values.part === "overhead-warm") await overheadWarm();
   if (values.part === "all" || values.part === "throughput") await throughput();
+  if (values.part === "all" || values.part === "cores") await cores();
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
