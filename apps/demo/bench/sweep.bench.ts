@@ -177,7 +177,11 @@ async function throughput(): Promise<void> {
   for (const r of rows) console.log(r);
 }
 
-/** A context for running the trainable inline: no Redis, no checkpoints, every report continues. */
+/**
+ * A context for running the trainable inline: no Redis, no checkpoints, every report continues.
+ * Not `runTrialInline` of @trainkit/sweep, which writes the trial's checkpoints: their I/O is part
+ * of the overhead measured here, so the baseline has none.
+ */
 function inlineContext(dir: string): TrialContext {
   const never = new AbortController().signal;
   return {
