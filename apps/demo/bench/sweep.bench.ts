@@ -20,7 +20,7 @@
  *   npm run bench:sweep -w @trainkit/demo -- --part=overhead-warm --rounds=6
  *   npm run bench:sweep -w @trainkit/demo -- --part=cores --rounds=3
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -440,7 +440,7 @@ function workerPids(out: string): number[] {
   return pids;
 }
 
-/** CPU seconds (user + system) of each thread of a process: its main thread first. */
+/** CPU seconds (user + system) of a process's main thread, and of all its other threads. */
 function threadCpu(pid: number): { main: number; others: number } | null {
   const ticks = 100; // USER_HZ, the unit of /proc's times on Linux
   try {
@@ -519,15 +519,15 @@ async function sampledRun(label: string, cpus: string | undefined) {
  * Linux only (taskset, /proc).
  */
 async function cores(): Promise<void> {
-  if (process.platform !== "linux") {
-    console.log("cores: skipped (needs Linux: taskset and /proc)");
+  if (process.platform !== "linux" || spawnSync("taskset", ["-V"]).error !== undefined) {
+    console.log("cores: skipped (needs Linux's taskset, from util-linux, and /proc)");
     return;
   }
   const rounds = Number(values.rounds);
   await plateRows({ kind: "alphanumerics", quick: false });
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   console.log(
-    "| round | 1 worker, both cores: wall, steady (worker CPU: main thread + other threads) | 1 worker held to 1 core: wall, steady | 2 such runs side by side, a core each: steady | ceiling for 2 workers, steady, from times: (a) / ((c) / 2) | from CPU: 2 · main / (main + other) | wall, from CPU: (a) / ((a) steady / that + (a)'s fixed part) |",
+    "| round | (a) 1 worker, both cores: wall, steady (worker CPU: main thread + other threads) | (b) 1 worker held to 1 core: wall, steady | (c) 2 such runs side by side, a core each: steady | ceiling for 2 workers, steady, from times: (a) / ((c) / 2) | from CPU: 2 · main / (main + other) | wall, from CPU: (a) / ((a) steady / that + (a)'s fixed part) |",
   );
   console.log("| --- | --- | --- | --- | --- | --- | --- |");
   for (let r = 1; r <= rounds; r++) {
