@@ -131,9 +131,7 @@ async function throughput(): Promise<void> {
         if (run.code !== 0) throw new Error(`sweep run ${file} --workers ${n} exited ${run.code}`);
         const json = JSON.parse(run.stdout) as RunJson;
         const { attempts } = await collectSweep(json.sweep, { connection: redis.socket });
-        const span =
-          Math.max(...attempts.map((a) => a.endedAt as number)) -
-          Math.min(...attempts.map((a) => a.startedAt));
+        const span = attemptSpan(attempts);
         // What the workers measured: their attempts' time per epoch, and the share of it in the
         // sweep's own work (Redis round trips, checkpoint I/O).
         const busy = attempts.reduce((sum, a) => sum + ((a.endedAt as number) - a.startedAt), 0);
@@ -460,50 +458,61 @@ function threadCpu(pid: number): { main: number; others: number } | null {
   }
 }
 
-/** From the workers' logs (`HH:MM:SS.mmm tN-…` lines): first trial start to last trial line, ms. */
-function loggedSpan(out: string): number {
-  const times: number[] = [];
-  const dir = path.join(out, "workers");
-  for (const file of readdirSync(dir)) {
-    for (const line of readFileSync(path.join(dir, file), "utf8").split("\n")) {
-      const m = /^(\d\d):(\d\d):(\d\d)\.(\d{3}) t\d+-/.exec(line);
-      if (m)
-        times.push(((Number(m[1]) * 60 + Number(m[2])) * 60 + Number(m[3])) * 1000 + Number(m[4]));
-    }
-  }
-  const first = Math.min(...times);
-  // A run that crosses midnight: its later times are small.
-  return Math.max(...times.map((t) => (t < first ? t + 86_400_000 : t))) - first;
+/** The steady part of a sweep: from its first trial's start to its last trial's end, ms. */
+function attemptSpan(attempts: { startedAt: number; endedAt: number | null }[]): number {
+  return (
+    Math.max(...attempts.map((a) => a.endedAt as number)) -
+    Math.min(...attempts.map((a) => a.startedAt))
+  );
 }
 
 /**
- * `sweep run --workers 1` of the shipped example (its own Redis), on the cores given to
- * `taskset -c` (all of them when undefined), sampling the worker's threads' CPU time from /proc.
+ * `sweep run --workers 1` of the shipped example on a Redis of its own, all of it on the cores
+ * given to `taskset -c` (every core when undefined), sampling the worker's threads' CPU time from
+ * /proc.
  */
 async function sampledRun(label: string, cpus: string | undefined) {
-  const out = path.join(work, `cores-${label}`);
-  const args = [...CLI, "sweep", "run", EXAMPLE, "--workers", "1", "--out", out];
-  const started = performance.now();
-  const child =
-    cpus === undefined
-      ? spawn(process.execPath, args, { cwd: APP, stdio: "ignore" })
-      : spawn("taskset", ["-c", cpus, process.execPath, ...args], { cwd: APP, stdio: "ignore" });
-  const last = new Map<number, { main: number; others: number }>();
-  const timer = setInterval(() => {
-    for (const pid of workerPids(out)) {
-      const cpu = threadCpu(pid);
-      if (cpu) last.set(pid, cpu);
-    }
-  }, 200);
-  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-  clearInterval(timer);
-  if (code !== 0) throw new Error(`sweep run (${label}) exited ${code}`);
-  const wall = performance.now() - started;
-  const cpu = [...last.values()].reduce(
-    (s, c) => ({ main: s.main + c.main, others: s.others + c.others }),
-    { main: 0, others: 0 },
-  );
-  return { wall, span: loggedSpan(out), ...cpu };
+  // A folder of its own each time: on a Redis given with --redis, `sweep run` keeps the
+  // checkpoints it finds, and a later run would resume from them.
+  const out = mkdtempSync(path.join(work, `cores-${label}-`));
+  const redis = await startRedisServer();
+  try {
+    if (cpus !== undefined) spawnSync("taskset", ["-p", "-c", cpus, String(redis.pid)]);
+    const args = [...CLI, "sweep", "run", EXAMPLE, "--workers", "1", "--redis", redis.socket];
+    const command = [...args, "--json", "--out", out];
+    const started = performance.now();
+    const child =
+      cpus === undefined
+        ? spawn(process.execPath, command, { cwd: APP, stdio: ["ignore", "pipe", "ignore"] })
+        : spawn("taskset", ["-c", cpus, process.execPath, ...command], {
+            cwd: APP,
+            stdio: ["ignore", "pipe", "ignore"],
+          });
+    let stdout = "";
+    child.stdout.on("data", (d) => {
+      stdout += d;
+    });
+    const last = new Map<number, { main: number; others: number }>();
+    const timer = setInterval(() => {
+      for (const pid of workerPids(out)) {
+        const cpu = threadCpu(pid);
+        if (cpu) last.set(pid, cpu);
+      }
+    }, 200);
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    clearInterval(timer);
+    if (code !== 0) throw new Error(`sweep run (${label}) exited ${code}`);
+    const wall = performance.now() - started;
+    const { sweep } = JSON.parse(stdout) as RunJson;
+    const { attempts } = await collectSweep(sweep, { connection: redis.socket });
+    const cpu = [...last.values()].reduce(
+      (sum, c) => ({ main: sum.main + c.main, others: sum.others + c.others }),
+      { main: 0, others: 0 },
+    );
+    return { wall, span: attemptSpan(attempts), ...cpu };
+  } finally {
+    await redis.stop();
+  }
 }
 
 /**
