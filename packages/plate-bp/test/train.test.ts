@@ -95,6 +95,35 @@ describe("trainPlateModel", () => {
     expect(r.history[1]?.validationAccuracy).toBeGreaterThan(0);
   });
 
+  it("makes its Adam with `adam`: other betas train to other weights; not an Adam is refused", async () => {
+    const before = tf.memory().numTensors;
+    const opts = { x: train.x, y: train.y, labels: DIGITS, hiddenUnits: 8, epochs: 2, seed: 4 };
+    const plain = await trainPlateModel(opts);
+    const rates: number[] = [];
+    const same = await trainPlateModel({
+      ...opts,
+      learningRate: 0.02,
+      adam: (lr) => {
+        rates.push(lr);
+        return tf.train.adam(lr);
+      },
+    });
+    expect(rates).toEqual([0.02]);
+    const sameDefault = await trainPlateModel({ ...opts, learningRate: 0.02 });
+    expect(Array.from(same.classifier.w1)).toEqual(Array.from(sameDefault.classifier.w1));
+    const otherBeta = await trainPlateModel({ ...opts, adam: (lr) => tf.train.adam(lr, 0.5) });
+    expect(Array.from(otherBeta.classifier.w1)).not.toEqual(Array.from(plain.classifier.w1));
+    expect(tf.memory().numTensors).toBe(before);
+
+    const bad = (adam: unknown) => trainPlateModel({ ...opts, adam: adam as never });
+    await expect(bad(3)).rejects.toThrow(/adam must be a function that makes an Adam optimizer/);
+    await expect(bad((lr: number) => tf.train.sgd(lr))).rejects.toThrow(
+      /adam must return an Adam optimizer .* got a SGD optimizer/,
+    );
+    await expect(bad(() => null)).rejects.toMatchObject({ code: "INVALID_OPTION" });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it("rejects mismatched rows, bad labels and bad options, naming them", async () => {
     const bad = (o: object) => trainPlateModel({ x: train.x, y: train.y, labels: DIGITS, ...o });
     await expect(bad({ x: new Float32Array(7) })).rejects.toThrow(

@@ -21,6 +21,34 @@ const nextTurn = (): Promise<void> =>
     else setTimeout(resolve, 0);
   });
 
+/** The run's Adam: `tf.train.adam`, or what `options.adam` makes, checked to be an Adam. */
+export function createAdam(
+  make: TrainPlateModelOptions["adam"],
+  learningRate: number,
+): tf.AdamOptimizer {
+  if (make === undefined) return tf.train.adam(learningRate);
+  if (typeof make !== "function") {
+    throw new PlateBpError(
+      "INVALID_OPTION",
+      `trainPlateModel: adam must be a function that makes an Adam optimizer from a learning rate (such as tensorflowAdam of @trainkit/backend), got ${typeof make}`,
+    );
+  }
+  const optimizer: unknown = make(learningRate);
+  const o = optimizer as Partial<tf.Optimizer> | null;
+  const className =
+    typeof o?.getClassName === "function" && typeof o.minimize === "function"
+      ? o.getClassName()
+      : undefined;
+  if (className !== "Adam") {
+    if (typeof o === "object" && o !== null && typeof o.dispose === "function") o.dispose();
+    throw new PlateBpError(
+      "INVALID_OPTION",
+      `trainPlateModel: adam must return an Adam optimizer (class name "Adam", as tf.train.adam and tensorflowAdam of @trainkit/backend give), got ${className !== undefined ? `a ${className} optimizer` : String(optimizer)}: checkpoints hold Adam's state`,
+    );
+  }
+  return optimizer as tf.AdamOptimizer;
+}
+
 /**
  * One `trainPlateModel` call: the model, Adam, the epoch's running sums (float32 scalars on the
  * device, added batch by batch so that a resumed epoch sums exactly as an uninterrupted one),
@@ -28,7 +56,6 @@ const nextTurn = (): Promise<void> =>
  */
 export class PlateTrainingRun {
   private readonly model: PlateMlp;
-  private readonly optimizer: tf.AdamOptimizer;
   private readonly vars: tf.Variable[];
   private readonly bx: Float32Array;
   private readonly by: Float32Array;
@@ -42,6 +69,8 @@ export class PlateTrainingRun {
   constructor(
     private readonly setup: TrainingSetup,
     private readonly options: TrainPlateModelOptions,
+    /** Made by {@link createAdam}; the run disposes it. */
+    private readonly optimizer: tf.AdamOptimizer,
   ) {
     this.model = createPlateMlp({
       inputSize: setup.nf,
@@ -50,7 +79,6 @@ export class PlateTrainingRun {
       activation: setup.activation,
       seed: setup.seed,
     });
-    this.optimizer = tf.train.adam(options.learningRate ?? 0.01);
     this.vars = this.model.trainableWeights.map((w) => w.read() as tf.Variable);
     this.bx = new Float32Array(setup.batchSize * setup.nf);
     this.by = new Float32Array(setup.batchSize * setup.k);

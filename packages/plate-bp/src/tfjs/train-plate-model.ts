@@ -1,8 +1,9 @@
+import type * as tf from "@tensorflow/tfjs-core";
 import type { CheckpointManager } from "@trainkit/checkpoint/tfjs";
 import type { TrainingStopPoint } from "../errors.js";
 import type { FeatureKind } from "../extract-features.js";
 import type { HiddenActivation, PlateClassifier } from "../plate-classifier.js";
-import { PlateTrainingRun } from "./plate-training-run.js";
+import { createAdam, PlateTrainingRun } from "./plate-training-run.js";
 import { resolveTraining } from "./training-setup.js";
 
 export interface TrainPlateModelOptions {
@@ -31,6 +32,14 @@ export interface TrainPlateModelOptions {
    * on resume.
    */
   schedule?: (update: number) => number;
+  /**
+   * Makes the Adam optimizer from `learningRate` (default: `tf.train.adam`). `tensorflowAdam` of
+   * `@trainkit/backend` runs each update as one native TensorFlow op per weight on the
+   * `tensorflow` backend, and is `tf.train.adam` elsewhere. It must return an optimizer whose
+   * class name is "Adam", with tfjs's Adam state layout, so that checkpoints resume across the
+   * two. The rate of every update is set on it before the update.
+   */
+  adam?: (learningRate: number) => tf.Optimizer;
   /** Seeds the initial weights and the per-epoch shuffles (default 0). */
   seed?: number;
   /** Held-out rows evaluated after every epoch. */
@@ -125,7 +134,9 @@ export async function trainPlateModel(
   options: TrainPlateModelOptions,
 ): Promise<TrainPlateModelResult> {
   const setup = resolveTraining(options);
-  const run = new PlateTrainingRun(setup, options);
+  // Made before the run's own tensors, so that a refused `adam` leaves nothing behind.
+  const adam = createAdam(options.adam, options.learningRate ?? 0.01);
+  const run = new PlateTrainingRun(setup, options, adam);
   try {
     return await run.train();
   } finally {
