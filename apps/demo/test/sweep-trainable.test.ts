@@ -1,91 +1,26 @@
 import "@tensorflow/tfjs-backend-cpu";
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
+import { tensorflowSetupStatus } from "@trainkit/backend";
 import { CheckpointManager } from "@trainkit/checkpoint/tfjs";
-import {
-  expandTrials,
-  foldIndices,
-  SweepError,
-  type TrialContext,
-  type TrialMetrics,
-  type TrialRun,
-  validateSweep,
-} from "@trainkit/sweep";
+import { SweepError, validateSweep } from "@trainkit/sweep";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkPlateSweep, type PlateTrialOutput } from "../src/sweep/plate-trainable.js";
 import {
-  checkPlateSweep,
-  createPlateTrainable,
-  type PlateTrialOutput,
-} from "../src/sweep/plate-trainable.js";
-import { removeTempDirs, tempDir } from "./helpers/trainkit.js";
+  batchesPerEpoch,
+  Crash,
+  definition,
+  fakeContext,
+  trainable,
+  trialRun,
+} from "./helpers/plate-trial.js";
+import { appDir, env, removeTempDirs, tempDir } from "./helpers/trainkit.js";
 
 beforeAll(async () => {
   await tf.setBackend("cpu");
 });
 afterAll(() => removeTempDirs());
-
-/** 408 rows (3 fonts × 4 glyphs × 34 characters), 2 folds, 3 epochs of 4 updates. */
-const definition = {
-  seed: 9,
-  space: { schedule: { type: "grid", values: ["cosine", "onecycle"] }, lr: 0.01, quick: true },
-  folds: { splitter: "stratifiedKFold", nSplits: 2, shuffle: true },
-  metric: { name: "val_accuracy", mode: "max" },
-  budget: { epochs: 3 },
-};
-const sweep = validateSweep(definition);
-// A checkpoint at every epoch's end (the CLI's trainable keeps 2 s between them).
-const trainable = createPlateTrainable(sweep, { checkpointIntervalMs: 0 });
-
-async function trialRun(index: number): Promise<TrialRun> {
-  const data = await trainable.data?.();
-  const trial = expandTrials(sweep)[index];
-  if (data === undefined || trial === undefined) throw new Error("no trial");
-  const split = foldIndices(
-    sweep.folds as NonNullable<typeof sweep.folds>,
-    trial.fold,
-    { length: data.size },
-    data.y,
-  );
-  return {
-    ...trial,
-    sweepId: "s-test",
-    attempt: 1,
-    folds: { train: Int32Array.from(split.train), test: Int32Array.from(split.test) },
-  };
-}
-
-const batchesPerEpoch = (trial: TrialRun) => Math.ceil((trial.folds?.train.length ?? 0) / 64);
-
-class Crash extends Error {}
-
-/** A context like a worker's, on `dir`, with the reports and resumes recorded. */
-function fakeContext(
-  dir: string,
-  answer: (m: TrialMetrics) => "continue" | "stop" | "crash" = () => "continue",
-) {
-  const reports: TrialMetrics[] = [];
-  const resumes: { path: string; step: number; epoch: number }[] = [];
-  const controller = new AbortController();
-  const ctx: TrialContext = {
-    signal: controller.signal,
-    checkpoints: {
-      dir,
-      manager: async (options = {}) => new CheckpointManager({ ...options, dir }),
-      restore: async () => null,
-      save: async () => ({ path: "" }),
-      resumedFrom: async (point) => {
-        resumes.push(point);
-      },
-      guard: async () => {},
-    },
-    report: async (metrics) => {
-      reports.push(metrics);
-      const a = answer(metrics);
-      if (a === "crash") throw new Crash();
-      return a;
-    },
-  };
-  return { ctx, reports, resumes, controller };
-}
 
 describe("the plate-bp trainable", () => {
   it("resumed after a crash between an epoch's checkpoint and its report, replays that report and ends bit-identical", async () => {
@@ -112,6 +47,26 @@ describe("the plate-bp trainable", () => {
     expect(second.reports[1]).toEqual(straight.reports[2]);
     expect(output).toEqual(expected);
     expect(tf.memory().numTensors).toBe(tensors);
+  });
+
+  it("on the native tensorflow-cpu rung (Adam as one TensorFlow op per weight), a resumed trial also ends bit-identical", () => {
+    if (!tensorflowSetupStatus().ready && process.env.TRAINKIT_REQUIRE_TENSORFLOW !== "1") return;
+    const script = path.join(appDir, "test", "support", "plate-trial-tensorflow.ts");
+    const run = spawnSync(
+      process.execPath,
+      ["--conditions=@trainkit/source", "--import", "tsx", script, tempDir("plate-native")],
+      { encoding: "utf8", env, cwd: appDir, timeout: 120_000 },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout.trim().split("\n").at(-1) as string);
+    expect(result).toMatchObject({ backend: "tensorflow", nativeAdam: true, crashed: true });
+    expect(result.resumedFromEpoch).toBe(2);
+    expect(result.straight.finalWeightsSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(result.resumed).toEqual(result.straight);
+    // The trainable's default Adam is the native one: tf.train.adam rounds differently.
+    expect(result.tfjsAdam.updates).toBe(result.straight.updates);
+    expect(result.tfjsAdam.finalWeightsSha256).not.toBe(result.straight.finalWeightsSha256);
+    expect(result.leaked).toBe(0);
   });
 
   it("stops after the epoch whose report answers stop, its checkpoint written, without final weights", async () => {
