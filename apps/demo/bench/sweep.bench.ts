@@ -16,7 +16,7 @@
  *    (taskset), and two such runs side by side on a core each.
  *
  *   npm run bench:sweep -w @trainkit/demo                    (every part)
- *   npm run bench:sweep -w @trainkit/demo -- --part=overhead --epochs=75 --rounds=3
+ *   npm run bench:sweep -w @trainkit/demo -- --part=overhead --epochs=150 --rounds=3
  *   npm run bench:sweep -w @trainkit/demo -- --part=overhead-warm --rounds=6
  *   npm run bench:sweep -w @trainkit/demo -- --part=cores --rounds=3
  */
@@ -42,7 +42,7 @@ const { values } = parseArgs({
   options: {
     part: { type: "string", default: "all" },
     // About 10 s a trial here, the size the overhead target is stated for.
-    epochs: { type: "string", default: "75" },
+    epochs: { type: "string", default: "150" },
     workers: { type: "string", default: "1,2" },
     rounds: { type: "string", default: "3" },
   },
