@@ -49,25 +49,30 @@ describe("the plate-bp trainable", () => {
     expect(tf.memory().numTensors).toBe(tensors);
   });
 
-  it("on the native tensorflow-cpu rung (Adam as one TensorFlow op per weight), a resumed trial also ends bit-identical", () => {
-    if (!tensorflowSetupStatus().ready && process.env.TRAINKIT_REQUIRE_TENSORFLOW !== "1") return;
-    const script = path.join(appDir, "test", "support", "plate-trial-tensorflow.ts");
-    const run = spawnSync(
-      process.execPath,
-      ["--conditions=@trainkit/source", "--import", "tsx", script, tempDir("plate-native")],
-      { encoding: "utf8", env, cwd: appDir, timeout: 120_000 },
-    );
-    expect(run.status, run.stderr).toBe(0);
-    const result = JSON.parse(run.stdout.trim().split("\n").at(-1) as string);
-    expect(result).toMatchObject({ backend: "tensorflow", nativeAdam: true, crashed: true });
-    expect(result.resumedFromEpoch).toBe(2);
-    expect(result.straight.finalWeightsSha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(result.resumed).toEqual(result.straight);
-    // The trainable's default Adam is the native one: tf.train.adam rounds differently.
-    expect(result.tfjsAdam.updates).toBe(result.straight.updates);
-    expect(result.tfjsAdam.finalWeightsSha256).not.toBe(result.straight.finalWeightsSha256);
-    expect(result.leaked).toBe(0);
-  });
+  // Skipped, not passed, where the rung is not set up; .ci/run sets it up and requires it.
+  const noTensorflow =
+    !tensorflowSetupStatus().ready && process.env.TRAINKIT_REQUIRE_TENSORFLOW !== "1";
+  it.skipIf(noTensorflow)(
+    "on the native tensorflow-cpu rung (Adam as one TensorFlow op per weight), a resumed trial also ends bit-identical",
+    () => {
+      const script = path.join(appDir, "test", "support", "plate-trial-tensorflow.ts");
+      const run = spawnSync(
+        process.execPath,
+        ["--conditions=@trainkit/source", "--import", "tsx", script, tempDir("plate-native")],
+        { encoding: "utf8", env, cwd: appDir, timeout: 120_000 },
+      );
+      expect(run.status, run.stderr).toBe(0);
+      const result = JSON.parse(run.stdout.trim().split("\n").at(-1) as string);
+      expect(result).toMatchObject({ backend: "tensorflow", nativeAdam: true, crashed: true });
+      expect(result.resumedFromEpoch).toBe(2);
+      expect(result.straight.finalWeightsSha256).toMatch(/^[0-9a-f]{64}$/);
+      expect(result.resumed).toEqual(result.straight);
+      // The trainable's default Adam is the native one: tf.train.adam rounds differently.
+      expect(result.tfjsAdam.updates).toBe(result.straight.updates);
+      expect(result.tfjsAdam.finalWeightsSha256).not.toBe(result.straight.finalWeightsSha256);
+      expect(result.leaked).toBe(0);
+    },
+  );
 
   it("stops after the epoch whose report answers stop, its checkpoint written, without final weights", async () => {
     const trial = await trialRun(0);
