@@ -5,7 +5,9 @@
  *    `trainkit sweep run --workers n` for n = 1 and 2, as shipped (ASHA) and as a full grid (no
  *    scheduler): wall time, trials and epochs per minute, scaling efficiency T1 / (n · Tn), and
  *    what ASHA saved (epochs) and whether it found the same best config; each run next to n plain
- *    training processes side by side, what the machine gives n processes with no sweep at all;
+ *    training processes side by side, what the machine gives n processes with no sweep at all,
+ *    and the workers' median epoch in the first seconds (while their JIT compilers warm up) and
+ *    after, from their logs;
  * 2. overhead per trial: 3 trials of about 10 s each, run inline by a fresh process (the trainable
  *    with no Redis and no checkpoints) and through the queue by a fresh worker process (Redis
  *    start, submit, round trips, checkpoint I/O, hand-offs), and what the worker measured itself;
@@ -90,9 +92,11 @@ const PLAIN_EPOCHS = 30;
  * With n = 2 against n = 1 it tells what this machine gives two training processes at that
  * moment: the most any scheduler of 2 worker processes could reach.
  */
-async function plainProcesses(n: number): Promise<number> {
+async function plainProcesses(n: number): Promise<{ total: number; trials: string }> {
   const runs = await Promise.all(Array.from({ length: n }, () => runInlineProcess(PLAIN_EPOCHS)));
-  return Math.max(...runs.map((r) => r.total));
+  // Each process's trials: the first pays the JIT's warm-up, the last is warm.
+  const trials = runs.map((r) => r.trials.map((ms) => (ms / 1000).toFixed(2)).join(", "));
+  return { total: Math.max(...runs.map((r) => r.total)), trials: trials.join(" | ") };
 }
 
 async function throughput(): Promise<void> {
@@ -118,10 +122,10 @@ async function throughput(): Promise<void> {
     const best = new Map<number, { wall: number; span: number; json: RunJson }>();
     const plain = new Map<number, number>();
     for (const [i, n] of order.entries()) {
-      const plainMs = await plainProcesses(n);
+      const { total: plainMs, trials } = await plainProcesses(n);
       plain.set(n, Math.min(plainMs, plain.get(n) ?? Number.POSITIVE_INFINITY));
       console.log(
-        `plain training, ${n} process(es) side by side (${n} × 3 trials of ${PLAIN_EPOCHS} epochs): ${(plainMs / 1000).toFixed(1)} s`,
+        `plain training, ${n} process(es) side by side (${n} × 3 trials of ${PLAIN_EPOCHS} epochs): ${(plainMs / 1000).toFixed(1)} s (trials, s: ${trials})`,
       );
       const redis = await startRedisServer();
       try {
@@ -137,8 +141,9 @@ async function throughput(): Promise<void> {
         const busy = attempts.reduce((sum, a) => sum + ((a.endedAt as number) - a.startedAt), 0);
         const own = attempts.reduce((sum, a) => sum + a.overheadMs, 0);
         const epochsRun = json.trials.reduce((sum, t) => sum + t.epochs, 0);
+        const phases = epochPhases(path.join(out, "workers"));
         console.log(
-          `${label}, ${n} worker(s): wall ${(run.ms / 1000).toFixed(1)} s, trials from first start to last end ${(span / 1000).toFixed(1)} s; ${(busy / epochsRun).toFixed(0)} ms of a worker per epoch, ${((own / busy) * 100).toFixed(1)}% of it Redis and checkpoints`,
+          `${label}, ${n} worker(s): wall ${(run.ms / 1000).toFixed(1)} s, trials from first start to last end ${(span / 1000).toFixed(1)} s; ${(busy / epochsRun).toFixed(0)} ms of a worker per epoch, ${((own / busy) * 100).toFixed(1)}% of it Redis and checkpoints; median epoch (2nd on of a trial) ${phases}`,
         );
         const seen = best.get(n);
         best.set(n, {
@@ -459,6 +464,42 @@ function threadCpu(pid: number): { main: number; others: number } | null {
 }
 
 /** The steady part of a sweep: from its first trial's start to its last trial's end, ms. */
+/** The first seconds of the trials, while every worker's JIT compiler is still busy. */
+const WARM_UP_MS = 4000;
+
+/**
+ * Each worker's epochs as its log times them (report to report, from a trial's 2nd epoch on: no
+ * trial set-up, no first epoch), split at {@link WARM_UP_MS} after the first trial's start: the
+ * median epoch while the workers warm up, and after. With 2 workers on 2 cores, the warm-up is
+ * where each loses most against 1 worker (their compiler threads want a third core).
+ */
+function epochPhases(logDir: string): string {
+  const line = /^(\d\d):(\d\d):(\d\d\.\d+) (t\d+-\w+): (?:start|epoch (\d+) )/;
+  const epochs: { at: number; ms: number }[] = [];
+  let first = Number.POSITIVE_INFINITY;
+  for (const file of readdirSync(logDir).filter((f) => f.endsWith(".log"))) {
+    const last = new Map<string, { at: number; epoch: number }>();
+    for (const text of readFileSync(path.join(logDir, file), "utf8").split("\n")) {
+      const m = line.exec(text);
+      if (m === null) continue;
+      const at = (Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3])) * 1000;
+      const trial = m[4] as string;
+      const epoch = m[5] === undefined ? 0 : Number(m[5]);
+      if (epoch === 0) first = Math.min(first, at);
+      const before = last.get(trial);
+      if (epoch >= 2 && before?.epoch === epoch - 1) epochs.push({ at, ms: at - before.at });
+      last.set(trial, { at, epoch });
+    }
+  }
+  const median = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length === 0 ? Number.NaN : (s[Math.floor((s.length - 1) / 2)] as number);
+  };
+  const early = epochs.filter((e) => e.at - first < WARM_UP_MS).map((e) => e.ms);
+  const later = epochs.filter((e) => e.at - first >= WARM_UP_MS).map((e) => e.ms);
+  return `${median(early).toFixed(0)} ms in the first ${WARM_UP_MS / 1000} s (${early.length}), ${median(later).toFixed(0)} ms after (${later.length})`;
+}
+
 function attemptSpan(attempts: { startedAt: number; endedAt: number | null }[]): number {
   return (
     Math.max(...attempts.map((a) => a.endedAt as number)) -
