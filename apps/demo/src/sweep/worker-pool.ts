@@ -35,7 +35,8 @@ export interface WorkerPool {
   live(): number;
   /**
    * SIGTERM to every live worker (each saves and requeues its trials, then exits), SIGKILL to any
-   * still running after `graceMs`; resolves when all have exited.
+   * still running after `graceMs`; resolves when all have exited. Later calls return the first
+   * call's promise.
    */
   stop(graceMs?: number): Promise<void>;
 }
@@ -124,21 +125,27 @@ export function startWorkerPool(options: WorkerPoolOptions): WorkerPool {
     return w.exitCode === null && w.signal === null;
   };
   const live = () => workers.filter((_, i) => running(i)).length;
+  let stopped: Promise<void> | undefined;
+  const stop = async (graceMs: number) => {
+    stopping = true;
+    children.forEach((child, i) => {
+      if (running(i)) child.kill("SIGTERM");
+    });
+    const timer = setTimeout(() => {
+      children.forEach((child, i) => {
+        if (running(i)) child.kill("SIGKILL");
+      });
+    }, graceMs);
+    await Promise.all(workers.map((w) => w.exited));
+    clearTimeout(timer);
+  };
   return {
     workers,
     live,
-    stop: async (graceMs = 40_000) => {
-      stopping = true;
-      children.forEach((child, i) => {
-        if (running(i)) child.kill("SIGTERM");
-      });
-      const timer = setTimeout(() => {
-        children.forEach((child, i) => {
-          if (running(i)) child.kill("SIGKILL");
-        });
-      }, graceMs);
-      await Promise.all(workers.map((w) => w.exited));
-      clearTimeout(timer);
+    // Once: a second call (the run's cleanup after its own stop) waits for the first.
+    stop: (graceMs = 40_000) => {
+      stopped ??= stop(graceMs);
+      return stopped;
     },
   };
 }
