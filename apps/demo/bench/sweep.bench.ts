@@ -463,7 +463,6 @@ function threadCpu(pid: number): { main: number; others: number } | null {
   }
 }
 
-/** The steady part of a sweep: from its first trial's start to its last trial's end, ms. */
 /** The first seconds of the trials, while every worker's JIT compiler is still busy. */
 const WARM_UP_MS = 4000;
 
@@ -487,7 +486,10 @@ function epochPhases(logDir: string): string {
       const epoch = m[5] === undefined ? 0 : Number(m[5]);
       if (epoch === 0) first = Math.min(first, at);
       const before = last.get(trial);
-      if (epoch >= 2 && before?.epoch === epoch - 1) epochs.push({ at, ms: at - before.at });
+      // (a pair across midnight, UTC, is left out)
+      if (epoch >= 2 && before?.epoch === epoch - 1 && at >= before.at) {
+        epochs.push({ at, ms: at - before.at });
+      }
       last.set(trial, { at, epoch });
     }
   }
@@ -500,6 +502,7 @@ function epochPhases(logDir: string): string {
   return `${median(early).toFixed(0)} ms in the first ${WARM_UP_MS / 1000} s (${early.length}), ${median(later).toFixed(0)} ms after (${later.length})`;
 }
 
+/** The steady part of a sweep: from its first trial's start to its last trial's end, ms. */
 function attemptSpan(attempts: { startedAt: number; endedAt: number | null }[]): number {
   return (
     Math.max(...attempts.map((a) => a.endedAt as number)) -
