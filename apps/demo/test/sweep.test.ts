@@ -301,10 +301,17 @@ describe("trainkit sweep with Redis", () => {
       });
     });
     const redisPid = Number(/redis-server \(pid (\d+)\)/.exec(output)?.[1]);
-    const workerPids = [1, 2].map((i) => {
+    // A worker takes trials as soon as it is connected, so its "waiting for trials" line (which
+    // holds its pid) can reach its log a moment after its first trial shows as running.
+    const workerPidOf = (i: number) => {
       const log = readFileSync(path.join(out, "workers", `worker-${i}.log`), "utf8");
       return Number(/^worker \S+-(\d+)-[0-9a-f]+: waiting for trials/m.exec(log)?.[1]);
-    });
+    };
+    let workerPids = [1, 2].map(workerPidOf);
+    for (let waited = 0; workerPids.some(Number.isNaN) && waited < 10_000; waited += 100) {
+      await new Promise((r) => setTimeout(r, 100));
+      workerPids = [1, 2].map(workerPidOf);
+    }
     const alive = (pid: number) => {
       try {
         process.kill(pid, 0);
@@ -313,7 +320,11 @@ describe("trainkit sweep with Redis", () => {
         return false;
       }
     };
-    expect([redisPid, ...workerPids].every((pid) => pid > 0 && alive(pid))).toBe(true);
+    const pids = { redis: redisPid, workers: workerPids };
+    expect(
+      [redisPid, ...workerPids].every((pid) => pid > 0 && alive(pid)),
+      `every process alive before the kill: ${JSON.stringify(pids)}`,
+    ).toBe(true);
     child.kill("SIGKILL");
     await exited;
     const deadline = Date.now() + 12_000;
