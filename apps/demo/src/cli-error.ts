@@ -14,6 +14,22 @@ export class InputFileError extends Error {
   }
 }
 
+/** A safetensors file that is not there (`what`: "the state_dict", "the reference"). */
+export function noSafetensorsFile(what: string, file: string): InputFileError {
+  return new InputFileError(
+    file,
+    `cannot read ${what} '${file}': no such file. Give the path of a .safetensors file.`,
+  );
+}
+
+/** An image file that cannot be read, and why ("no such file", "it is a directory"...). */
+export function unreadableImage(file: string, reason: string): InputFileError {
+  return new InputFileError(
+    file,
+    `cannot read image '${file}': ${reason}. Give PNG or JPEG files.`,
+  );
+}
+
 /**
  * Training stopped on Ctrl-C (SIGINT) after a checkpoint was written: exit code 130, the
  * message says where the checkpoint is and how to resume.

@@ -6,6 +6,35 @@ import { COMMANDS, type Command, type CommandName } from "./commands/index.js";
 import { createContext, createIo, type GlobalFlags } from "./context.js";
 import { SWEEP_USAGE, SweepRunError } from "./sweep/args.js";
 
+/** The commands that train from the command line: they read --epochs and --seed. */
+const TRAINING = ["demo", "warmup", "batching", "split", "plates train"] as const;
+
+/**
+ * The flags only some commands read, and which (a command, or a command and its subcommand).
+ * Given to any other, a flag would be ignored without a word: a `sweep run --epochs 3` would train
+ * the definition's budget all the same.
+ */
+const FLAG_READERS = {
+  epochs: TRAINING,
+  seed: TRAINING,
+  model: ["plates classify", "plates read"],
+  reference: ["port"],
+  resume: ["plates train"],
+  redis: ["sweep"],
+  checkpoints: ["sweep submit", "sweep worker", "sweep run"],
+  workers: ["sweep run"],
+  concurrency: ["sweep worker", "sweep run"],
+} as const;
+
+/** The flags that take a whole number. */
+const NUMBER_FLAGS = ["--epochs", "--seed", "--tf-threads", "--concurrency", "--workers"];
+
+/** Where the value of a flag a command does not read comes from instead. */
+const INSTEAD: Readonly<Record<string, string>> = {
+  "epochs sweep": "a sweep's epochs are the budget in its definition file",
+  "seed sweep": "a sweep's seed is in its definition file",
+};
+
 const HELP = `trainkit: training demos for TensorFlow.js in Node
 
 Usage: trainkit <command> [arguments] [flags]
@@ -22,8 +51,6 @@ ${Object.entries(COMMANDS)
 
 Flags (all commands):
   --backend <name>  auto (default), tensorflow, ${DEFAULT_ORDER.join(", ")}
-  --epochs <n>      number of epochs
-  --seed <n>        seed for data, weights and shuffling (default 42)
   --tf-threads <n>  TensorFlow's threads per kernel on the tensorflow rungs (default: 1 on
                     machines with 2 cores or fewer, where it trains these small models fastest;
                     TensorFlow's own, one per core, elsewhere)
@@ -33,6 +60,10 @@ Flags (all commands):
   --help            this text
 
 Flags of some commands:
+  --epochs <n>      ${TRAINING.join(", ")}: number of epochs (a sweep's budget
+                    is in its definition)
+  --seed <n>        the same: seed for data, weights and shuffling (default 42; a sweep's seed
+                    is in its definition)
   --model <file>    plates classify/read: a model file from 'plates train' (default: the shipped model)
   --reference <file> port: the safetensors file with "input" and "output" (default: <weights>-io.safetensors)
   --resume          plates train: continue from the latest checkpoint in <out>/checkpoints
@@ -60,6 +91,40 @@ function wholeNumber(flag: string, value: string | undefined): number | undefine
   return n;
 }
 
+/** What parseArgs refused, said for this CLI (a negative number, an unknown flag). */
+function parseErrorMessage(argv: readonly string[], error: Error & { code?: string }): string {
+  const at = argv.findIndex((a, i) => NUMBER_FLAGS.includes(a) && /^-\d/.test(argv[i + 1] ?? ""));
+  if (at >= 0) {
+    const flag = argv[at] as string;
+    return `${flag} is '${argv[at + 1]}'; give a whole number, e.g. ${flag} 3.`;
+  }
+  const unknown = /^Unknown option '([^']+)'/.exec(error.message)?.[1];
+  if (error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && unknown !== undefined) {
+    return `unknown flag '${unknown}'. Run 'trainkit --help' for the flags.`;
+  }
+  return `${error.message.replace(/\.+$/, "")}. Run 'trainkit --help' for the flags.`;
+}
+
+/** Refuses a flag that this command would ignore (see {@link FLAG_READERS}). */
+function checkFlagReaders(
+  name: string,
+  args: readonly string[],
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>,
+): void {
+  const invocation =
+    (name === "plates" || name === "sweep") && args[0] ? `${name} ${args[0]}` : name;
+  for (const [flag, readers] of Object.entries(FLAG_READERS)) {
+    if (values[flag] === undefined || values[flag] === false) continue;
+    if (readers.some((r: string) => r === name || r === invocation)) continue;
+    const list = readers.map((r) => `'${r}'`);
+    const where = list.length > 1 ? `${list.slice(0, -1).join(", ")} and ${list.at(-1)}` : list[0];
+    const instead = INSTEAD[`${flag} ${name}`];
+    throw new UsageError(
+      `--${flag} is for ${where}; '${invocation}' does not read it${instead ? ` (${instead})` : ""}. Leave it out; 'trainkit --help' lists each command's flags.`,
+    );
+  }
+}
+
 export function parseCli(argv: string[]): {
   command?: CommandName;
   help: boolean;
@@ -74,7 +139,7 @@ export function parseCli(argv: string[]): {
       options: {
         backend: { type: "string", default: "auto" },
         epochs: { type: "string" },
-        seed: { type: "string", default: "42" },
+        seed: { type: "string" },
         "tf-threads": { type: "string" },
         out: { type: "string", default: "trainkit-out" },
         quick: { type: "boolean", default: false },
@@ -90,7 +155,7 @@ export function parseCli(argv: string[]): {
       },
     });
   } catch (error) {
-    throw new UsageError(`${(error as Error).message}. Run 'trainkit --help' for the flags.`);
+    throw new UsageError(parseErrorMessage(argv, error as Error));
   }
   const { values, positionals } = parsed;
   const [name, ...args] = positionals;
@@ -101,7 +166,15 @@ export function parseCli(argv: string[]): {
   }
   const epochs = wholeNumber("epochs", values.epochs as string | undefined);
   if (epochs === 0) throw new UsageError("--epochs is 0; train for at least 1 epoch.");
-  const seed = wholeNumber("seed", values.seed as string) ?? 42;
+  const backend = values.backend as string;
+  const backends: readonly string[] = ["auto", "tensorflow", ...DEFAULT_ORDER];
+  if (!backends.includes(backend)) {
+    const valid = backends.map((v) => `'${v}'`).join(", ");
+    throw new UsageError(
+      `--backend is ${JSON.stringify(backend)}, which is not a backend; use one of ${valid}.`,
+    );
+  }
+  const seed = wholeNumber("seed", values.seed as string | undefined) ?? 42;
   if (seed > 0xffffffff) {
     throw new UsageError(`--seed is '${seed}'; give a whole number from 0 to 4294967295.`);
   }
@@ -138,7 +211,10 @@ export function parseCli(argv: string[]): {
     ...(concurrency !== undefined ? { concurrency } : {}),
     ...(workers !== undefined ? { workers } : {}),
   };
-  if (name !== undefined && !values.help) COMMANDS[name as CommandName].check?.(flags);
+  if (name !== undefined && !values.help) {
+    COMMANDS[name as CommandName].check?.(flags);
+    checkFlagReaders(name, args, values);
+  }
   return { help: values.help as boolean, flags, ...(name ? { command: name as CommandName } : {}) };
 }
 

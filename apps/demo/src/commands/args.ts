@@ -1,4 +1,6 @@
-import { UsageError } from "../cli-error.js";
+import { existsSync } from "node:fs";
+import * as path from "node:path";
+import { noSafetensorsFile, UsageError, unreadableImage } from "../cli-error.js";
 import type { GlobalFlags } from "../context.js";
 
 /** Positional-argument checks, run before the backend starts (and before heavy imports). */
@@ -20,6 +22,14 @@ export function checkPortArgs(flags: GlobalFlags): void {
     throw new UsageError(
       `unexpected argument '${flags.args[1]}': 'port' takes one state_dict file. Run 'trainkit --help'.`,
     );
+  }
+  // A file that is not there is named before the backend starts (reading it is checked later).
+  const [file] = flags.args;
+  if (file !== undefined && !existsSync(file)) {
+    throw noSafetensorsFile("the state_dict", path.resolve(file));
+  }
+  if (flags.reference !== undefined && !existsSync(flags.reference)) {
+    throw noSafetensorsFile("the reference", path.resolve(flags.reference));
   }
 }
 
@@ -46,5 +56,8 @@ export function checkPlatesArgs(flags: GlobalFlags): void {
     throw new UsageError(
       `'plates ${sub}' needs at least one image file, e.g. trainkit plates ${sub} ${sub === "read" ? "plate.png" : "digit.png"}.`,
     );
+  } else {
+    const missing = rest.find((file) => !existsSync(file));
+    if (missing !== undefined) throw unreadableImage(missing, "no such file");
   }
 }

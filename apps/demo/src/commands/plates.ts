@@ -10,7 +10,7 @@ import {
   readImageFile,
   readPlate,
 } from "@trainkit/plate-bp";
-import { InputFileError } from "../cli-error.js";
+import { InputFileError, unreadableImage } from "../cli-error.js";
 import type { Context, GlobalFlags } from "../context.js";
 import {
   type PlateKind,
@@ -48,10 +48,7 @@ async function readImage(file: string): Promise<RasterImage> {
           : code === "EACCES"
             ? "permission denied"
             : (error as Error).message;
-    throw new InputFileError(
-      file,
-      `cannot read image '${file}': ${reason}. Give PNG or JPEG files.`,
-    );
+    throw unreadableImage(file, reason);
   }
 }
 

@@ -18,7 +18,7 @@ import {
   type TorchStateDict,
   type TorchTensorLike,
 } from "@trainkit/tensor-layout/torch";
-import { InputFileError } from "../cli-error.js";
+import { InputFileError, noSafetensorsFile } from "../cli-error.js";
 import { type Progress, SILENT } from "./common.js";
 import { ARCHITECTURES, DEFAULT_STATE_DICT } from "./port-architectures.js";
 
@@ -86,10 +86,7 @@ async function readTensors(file: string, what: string): Promise<ParsedSafetensor
   try {
     await access(file);
   } catch {
-    throw new InputFileError(
-      file,
-      `cannot read ${what} '${file}': no such file. Give the path of a .safetensors file.`,
-    );
+    throw noSafetensorsFile(what, file);
   }
   try {
     return await readSafetensors(file);

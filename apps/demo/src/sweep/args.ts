@@ -50,15 +50,8 @@ export function checkSweepArgs(flags: GlobalFlags): void {
       `'sweep ${name}' needs --redis <url> (redis://host:6379 or a unix socket path); usage: ${usage}.`,
     );
   }
-  if (flags.workers !== undefined && name !== "run") {
-    throw new UsageError(`--workers is for 'sweep run'; 'sweep ${name}' does not start workers.`);
-  }
-  if (flags.concurrency !== undefined && name !== "worker" && name !== "run") {
-    throw new UsageError(`--concurrency is for 'sweep worker' and 'sweep run'.`);
-  }
-  if (flags.checkpoints !== undefined && !["submit", "worker", "run"].includes(name)) {
-    throw new UsageError(`--checkpoints is for 'sweep submit', 'sweep worker' and 'sweep run'.`);
-  }
+  // --workers, --concurrency and --checkpoints given to a subcommand that does not read them are
+  // refused with the other commands' flags (FLAG_READERS in cli.ts).
 }
 
 /** Whether this `sweep` invocation trains in this process (only `sweep worker` does). */
