@@ -51,6 +51,7 @@ ${Object.entries(COMMANDS)
 
 Flags (all commands):
   --backend <name>  auto (default), tensorflow, ${DEFAULT_ORDER.join(", ")}
+                    (without it, TRAINKIT_BACKEND if set)
   --tf-threads <n>  TensorFlow's threads per kernel on the tensorflow rungs (default: 1 on
                     machines with 2 cores or fewer, where it trains these small models fastest;
                     TensorFlow's own, one per core, elsewhere)
@@ -130,6 +131,8 @@ export function parseCli(argv: string[]): {
   help: boolean;
   flags: GlobalFlags;
 } {
+  // The backend package's variable, as for any program that uses it; --backend wins.
+  const fromEnv = process.env.TRAINKIT_BACKEND?.trim() || undefined;
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
@@ -137,7 +140,7 @@ export function parseCli(argv: string[]): {
       allowPositionals: true,
       strict: true,
       options: {
-        backend: { type: "string", default: "auto" },
+        backend: { type: "string", default: fromEnv ?? "auto" },
         epochs: { type: "string" },
         seed: { type: "string" },
         "tf-threads": { type: "string" },
@@ -170,8 +173,9 @@ export function parseCli(argv: string[]): {
   const backends: readonly string[] = ["auto", "tensorflow", ...DEFAULT_ORDER];
   if (!backends.includes(backend)) {
     const valid = backends.map((v) => `'${v}'`).join(", ");
+    const given = argv.some((a) => a === "--backend" || a.startsWith("--backend="));
     throw new UsageError(
-      `--backend is ${JSON.stringify(backend)}, which is not a backend; use one of ${valid}.`,
+      `${given ? "--backend" : "TRAINKIT_BACKEND"} is ${JSON.stringify(backend)}, which is not a backend; use one of ${valid}.`,
     );
   }
   const seed = wholeNumber("seed", values.seed as string | undefined) ?? 42;

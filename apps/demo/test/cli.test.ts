@@ -1,8 +1,9 @@
+import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { demoTensorflowThreads } from "../src/context.js";
-import { appDir, removeTempDirs, tempDir, trainkit } from "./helpers/trainkit.js";
+import { appDir, env, nodeArgs, removeTempDirs, tempDir, trainkit } from "./helpers/trainkit.js";
 
 afterAll(removeTempDirs);
 
@@ -56,6 +57,23 @@ describe("trainkit: bad input gets a clear error and exit code 2", () => {
     expect(code).toBe(2);
     expect(stderr).toContain('--backend is "webgl", which is not a backend');
     expect(stderr).toContain("'wasm'");
+  });
+
+  it("TRAINKIT_BACKEND picks the backend without --backend, and a bad one is named", () => {
+    const run = (backend: string, ...args: string[]) =>
+      spawnSync(process.execPath, [...nodeArgs, "split", "--quick", "--json", ...args], {
+        encoding: "utf8",
+        env: { ...env, TRAINKIT_BACKEND: backend },
+        cwd: appDir,
+      });
+    const bad = run("webgl");
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('TRAINKIT_BACKEND is "webgl", which is not a backend');
+    const out = ["--out", tempDir("env-backend")];
+    expect(JSON.parse(run("cpu", ...out).stdout).backend.candidate).toBe("cpu");
+    // --backend wins over the variable.
+    const flag = run("webgl", ...out, "--backend", "cpu");
+    expect(JSON.parse(flag.stdout).backend.candidate).toBe("cpu");
   });
 
   it("a negative number after a flag is named, not taken for a flag", () => {
