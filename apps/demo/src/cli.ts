@@ -17,6 +17,7 @@ const TRAINING = ["demo", "warmup", "batching", "split", "plates train"] as cons
 const FLAG_READERS = {
   epochs: TRAINING,
   seed: TRAINING,
+  quick: ["demo", "warmup", "batching", "split", "port", "plates"],
   model: ["plates classify", "plates read"],
   reference: ["port"],
   resume: ["plates train"],
@@ -33,6 +34,7 @@ const NUMBER_FLAGS = ["--epochs", "--seed", "--tf-threads", "--concurrency", "--
 const INSTEAD: Readonly<Record<string, string>> = {
   "epochs sweep": "a sweep's epochs are the budget in its definition file",
   "seed sweep": "a sweep's seed is in its definition file",
+  "quick sweep": "a sweep's size is in its definition file: fewer configs, folds or epochs there",
 };
 
 const HELP = `trainkit: training demos for TensorFlow.js in Node
@@ -56,7 +58,8 @@ Flags (all commands):
                     machines with 2 cores or fewer, where it trains these small models fastest;
                     TensorFlow's own, one per core, elsewhere)
   --out <dir>       where the report and checkpoints go (default ./trainkit-out)
-  --quick           a few seconds' worth of training (for tests)
+  --quick           a few seconds' worth of training (for tests; not for sweeps, whose size
+                    is in their definition)
   --json            machine-readable results on stdout (progress goes to stderr)
   --help            this text
 

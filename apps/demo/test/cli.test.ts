@@ -95,6 +95,9 @@ describe("trainkit: bad input gets a clear error and exit code 2", () => {
     expect(epochs.stderr).toContain(
       "--epochs is for 'demo', 'warmup', 'batching', 'split' and 'plates train'; 'sweep run' does not read it (a sweep's epochs are the budget in its definition file)",
     );
+    expect(trainkit("sweep", "run", file, "--quick").stderr).toContain(
+      "'sweep run' does not read it (a sweep's size is in its definition file",
+    );
     expect(trainkit("plates", "train", "--model", "m.safetensors").stderr).toContain(
       "--model is for 'plates classify' and 'plates read'; 'plates train' does not read it",
     );
