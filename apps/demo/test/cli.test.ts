@@ -1,9 +1,8 @@
-import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { demoTensorflowThreads } from "../src/context.js";
-import { appDir, env, nodeArgs, removeTempDirs, tempDir, trainkit } from "./helpers/trainkit.js";
+import { appDir, removeTempDirs, tempDir, trainkit, trainkitWithEnv } from "./helpers/trainkit.js";
 
 afterAll(removeTempDirs);
 
@@ -61,13 +60,9 @@ describe("trainkit: bad input gets a clear error and exit code 2", () => {
 
   it("TRAINKIT_BACKEND picks the backend without --backend, and a bad one is named", () => {
     const run = (backend: string, ...args: string[]) =>
-      spawnSync(process.execPath, [...nodeArgs, "split", "--quick", "--json", ...args], {
-        encoding: "utf8",
-        env: { ...env, TRAINKIT_BACKEND: backend },
-        cwd: appDir,
-      });
+      trainkitWithEnv({ TRAINKIT_BACKEND: backend }, "split", "--quick", "--json", ...args);
     const bad = run("webgl");
-    expect(bad.status).toBe(2);
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('TRAINKIT_BACKEND is "webgl", which is not a backend');
     const out = ["--out", tempDir("env-backend")];
     expect(JSON.parse(run("cpu", ...out).stdout).backend.candidate).toBe("cpu");

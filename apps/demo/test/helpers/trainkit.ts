@@ -21,10 +21,15 @@ export interface Run {
 
 /** Runs the real CLI in a child process, as a user would. */
 export function trainkit(...args: string[]): Run {
+  return trainkitWithEnv({}, ...args);
+}
+
+/** {@link trainkit} with these environment variables set as well. */
+export function trainkitWithEnv(vars: Record<string, string>, ...args: string[]): Run {
   const result = spawnSync(process.execPath, [...nodeArgs, ...args], {
     encoding: "utf8",
     timeout: 170_000,
-    env,
+    env: { ...env, ...vars },
     cwd: appDir,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
